@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnrichmentConfig(AppConfig):
+    name = "enrichment"
+    verbose_name = "Enrichment (sentiment, complaints, severity)"

@@ -1,0 +1,11 @@
+"""The one Celery app, configured from Django settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hospitallisten.settings.base")
+
+app = Celery("hospitallisten")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,25 @@
+"""Test settings: the real Postgres and Redis, tuned for speed."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, MIDDLEWARE, env  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Lets several people (or tools) run the suite side by side without sharing a test database.
+DATABASES["default"]["TEST"] = {
+    "NAME": "test_hospitallisten" + env.str("TEST_DB_SUFFIX", default=""),
+}
+REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+LOGGING = {"version": 1, "disable_existing_loggers": False}

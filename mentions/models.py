@@ -1,0 +1,174 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.utils import timezone
+
+
+class Platform(models.TextChoices):
+    X = "x", "X"
+    REDDIT = "reddit", "Reddit"
+    NEWS = "news", "News"
+    WEB = "web", "Web"
+    REVIEW = "review", "Review site"
+    GOOGLE_REVIEWS = "google_reviews", "Google reviews"
+    BLUESKY = "bluesky", "Bluesky"
+    OTHER = "other", "Other"
+
+
+class Mention(models.Model):
+    """One public post, review or article that names a tracked hospital (or looked like it did)."""
+
+    class MatchStatus(models.TextChoices):
+        MATCHED = "matched", "Matched"
+        EXCLUDED = "excluded", "Excluded by a term's exclusions"
+        UNMATCHED = "unmatched", "No tracked term"
+
+    class SentimentLabel(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEUTRAL = "neutral", "Neutral"
+        NEGATIVE = "negative", "Negative"
+
+    class TriageStatus(models.TextChoices):
+        NEW = "new", "New"
+        ASSIGNED = "assigned", "Assigned"
+        IN_PROGRESS = "in_progress", "In progress"
+        REPLIED = "replied", "Replied"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="mentions")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    external_id = models.CharField(max_length=255, help_text="The platform's own id for the post.")
+    url = models.URLField(max_length=1000, blank=True)
+    author_handle = models.CharField(max_length=255, blank=True)
+    author_name = models.CharField(max_length=255, blank=True)
+    author_followers = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    language = models.CharField(max_length=12, blank=True)
+    posted_at = models.DateTimeField()
+    collected_at = models.DateTimeField(default=timezone.now)
+    likes = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Stars, for reviews.")
+    raw = models.JSONField(help_text="The payload exactly as the platform sent it.")
+
+    match_status = models.CharField(max_length=12, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED)
+    hospital = models.ForeignKey(
+        "tracking.Hospital", on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    )
+    matched_terms = models.ManyToManyField("tracking.TrackedTerm", blank=True, related_name="mentions")
+
+    sentiment_score = models.FloatField(null=True, blank=True, help_text="VADER compound, -1 to 1.")
+    sentiment_label = models.CharField(max_length=10, choices=SentimentLabel.choices, blank=True)
+
+    # Filled by the enrichment step.
+    is_complaint = models.BooleanField(null=True, blank=True)
+    complaint_probability = models.FloatField(null=True, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    category_probability = models.FloatField(null=True, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    model_version = models.CharField(max_length=60, blank=True)
+    enriched_at = models.DateTimeField(null=True, blank=True)
+
+    triage_status = models.CharField(max_length=12, choices=TriageStatus.choices, default=TriageStatus.NEW)
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            # A retried or concurrent ingest can never store a post twice.
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="mention_unique_platform_external_id"
+            ),
+        ]
+        indexes = [
+            # Dashboards count by day within a hospital and period.
+            models.Index(fields=["hospital", "posted_at"], name="mention_hospital_posted"),
+            models.Index(fields=["posted_at"], name="mention_posted"),
+            models.Index(fields=["source", "posted_at"], name="mention_source_posted"),
+            GinIndex(fields=["search_vector"], name="mention_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.external_id}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.text[:90]
+
+
+class RejectedPayload(models.Model):
+    """A payload that could not be turned into a mention, kept with the error for inspection."""
+
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.CASCADE, null=True, blank=True, related_name="rejected_payloads"
+    )
+    import_job = models.ForeignKey(
+        "mentions.ImportJob",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rejected_payloads",
+    )
+    row_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Line or row in an imported file."
+    )
+    payload = models.JSONField(null=True, blank=True)
+    payload_text = models.TextField(blank=True, help_text="The raw input when it was not valid JSON.")
+    error = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Rejected payload {self.pk}: {self.error[:60]}"
+
+
+def _import_upload_path(instance: "ImportJob", filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportJob(models.Model):
+    """A CSV or JSON Lines file of mentions exported from another tool, imported in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    file = models.FileField(upload_to=_import_upload_path)
+    original_name = models.CharField(max_length=255)
+    default_platform = models.CharField(
+        max_length=20,
+        choices=Platform.choices,
+        default=Platform.OTHER,
+        help_text="Used for rows without a platform column.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_name}"

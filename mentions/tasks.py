@@ -1,0 +1,25 @@
+"""Thin Celery tasks around mentions.services."""
+
+import logging
+
+from celery import shared_task
+
+from mentions.importing import import_job_run, import_jobs_pending
+from mentions.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="mentions.import_job_run", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def import_job_run_task(job_id: int) -> None:
+    try:
+        import_job_run(job_id=job_id)
+    except ImportJob.DoesNotExist:
+        logger.warning("import job %s no longer exists", job_id)
+
+
+@shared_task(name="mentions.import_jobs_run_pending")
+def import_jobs_run_pending_task() -> None:
+    """Picks up jobs whose task was lost (for example enqueued while the broker was down)."""
+    for job_id in import_jobs_pending():
+        import_job_run_task.delay(job_id)

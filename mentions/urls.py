@@ -1,0 +1,9 @@
+from django.urls import path
+
+from mentions import views
+
+app_name = "mentions"
+urlpatterns = [
+    path("", views.mention_list, name="mention_list"),
+    path("<int:mention_id>/", views.mention_detail, name="mention_detail"),
+]

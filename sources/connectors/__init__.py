@@ -1,0 +1,19 @@
+"""Connectors by source kind."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sources.connectors.base import Connector
+from sources.connectors.demo import DemoConnector
+
+CONNECTORS: dict[str, type[Connector]] = {
+    DemoConnector.kind: DemoConnector,
+}
+
+
+def connector_for(kind: str, config: Mapping[str, Any]) -> Connector:
+    try:
+        connector_class = CONNECTORS[kind]
+    except KeyError:
+        raise LookupError(f"no connector polls sources of kind {kind!r}") from None
+    return connector_class(config)
