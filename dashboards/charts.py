@@ -1,7 +1,7 @@
 """Plotly figures for the dashboards, in one consistent look. Each returns the figure as JSON for the page."""
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
@@ -18,10 +18,11 @@ def _layout(
     y_title: str,
     height: int = 360,
     hovermode: str = "x unified",
+    barmode: str = "stack",
 ) -> dict:
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        barmode="stack",
+        barmode=barmode,
         height=height,
         margin={"l": 60, "r": 16, "t": 48, "b": 48},
         font={"family": FONT, "size": 12, "color": "#1f2937"},
@@ -82,3 +83,77 @@ def breakdown_chart(rows: list[tuple[str, dict[str, int]]], *, title: str, y_tit
     return _layout(
         figure, title=title, x_title="Mentions", y_title=y_title, height=height, hovermode="y unified"
     )
+
+
+GAP_COLORS = {
+    "outage": "#d64545",
+    "rate_limit": "#e8a33d",
+    "budget": "#8e6bbf",
+    "credentials": "#b42318",
+    "window": "#7a8699",
+    "unsupported": "#b9c0cc",
+}
+
+
+def coverage_chart(sources, gaps, *, start: datetime, end: datetime) -> dict:
+    """One row per source: green where it was listening, coloured by reason where it was not."""
+    names = [source.name for source in sources]
+    figure = go.Figure()
+    figure.add_bar(
+        y=names,
+        base=[max(start, source.created_at).isoformat() for source in sources],
+        x=[(end - max(start, source.created_at)).total_seconds() * 1000 for source in sources],
+        orientation="h",
+        name="Listening",
+        marker_color="#cfe9dc",
+        hoverinfo="skip",
+    )
+    for reason, color in GAP_COLORS.items():
+        reason_gaps = [gap for gap in gaps if gap.reason == reason and gap.source.name in names]
+        if not reason_gaps:
+            continue
+        clipped = [(max(gap.start, start), min(gap.end or end, end)) for gap in reason_gaps]
+        figure.add_bar(
+            y=[gap.source.name for gap in reason_gaps],
+            base=[gap_start.isoformat() for gap_start, _ in clipped],
+            x=[(gap_end - gap_start).total_seconds() * 1000 for gap_start, gap_end in clipped],
+            orientation="h",
+            name=reason_gaps[0].get_reason_display(),
+            marker_color=color,
+            customdata=[gap.detail[:120] for gap in reason_gaps],
+            hovertemplate="%{base|%b %d %H:%M} → %{x}<br>%{customdata}<extra>%{fullData.name}</extra>",
+        )
+    figure.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()])
+    height = max(200, 110 + 48 * len(names))
+    return _layout(
+        figure,
+        title="Listening coverage by source",
+        x_title="Time",
+        y_title="Source",
+        height=height,
+        hovermode="closest",
+        barmode="overlay",
+    )
+
+
+def shade_gaps(figure_json: dict, gaps, *, start: datetime, end: datetime) -> dict:
+    """Mark periods with coverage gaps on a time chart, so a dip is not read as calm."""
+    shapes = list(figure_json["layout"].get("shapes", []))
+    for gap in gaps:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": max(gap.start, start).isoformat(),
+                "x1": min(gap.end or end, end).isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": GAP_COLORS.get(gap.reason, "#999"),
+                "opacity": 0.12,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    figure_json["layout"]["shapes"] = shapes
+    return figure_json

@@ -11,7 +11,7 @@ from dashboards.selectors import (
 )
 from mentions.models import Mention
 from mentions.selectors import mention_filterset
-from sources.selectors import source_freshness
+from sources.selectors import coverage_gaps_between, source_freshness
 
 
 @login_required
@@ -27,14 +27,21 @@ def overview(request: HttpRequest) -> HttpResponse:
         "totals": mention_totals(mentions=mentions),
         "freshness": source_freshness(),
     }
+    if valid:
+        context["gaps"] = list(coverage_gaps_between(start=start, end=end))
     if valid and context["totals"].total:
         by_hospital = mention_counts_by_hospital(mentions=mentions)
         context["charts"] = {
-            "volume": charts.volume_chart(
-                mention_volume_by_period(mentions=mentions, period=period),
-                start=start.date(),
-                end=end.date(),
-                period=period,
+            "volume": charts.shade_gaps(
+                charts.volume_chart(
+                    mention_volume_by_period(mentions=mentions, period=period),
+                    start=start.date(),
+                    end=end.date(),
+                    period=period,
+                ),
+                context["gaps"],
+                start=start,
+                end=end,
             ),
             "platforms": charts.breakdown_chart(
                 mention_counts_by_platform(mentions=mentions), title="Mentions by source", y_title="Source"

@@ -7,6 +7,12 @@ class Source(models.Model):
     class Kind(models.TextChoices):
         DEMO = "demo", "Demo data"
         FILE_IMPORT = "file_import", "File import"
+        X = "x", "X (recent search)"
+        REDDIT = "reddit", "Reddit"
+        BRAVE_SEARCH = "brave_search", "Web search (Brave)"
+        FEEDS = "feeds", "News and alert feeds"
+        GOOGLE_REVIEWS = "google_reviews", "Google Business Profile reviews"
+        BLUESKY = "bluesky", "Bluesky"
 
     class Status(models.TextChoices):
         NEW = "new", "Not run yet"
@@ -24,6 +30,14 @@ class Source(models.Model):
     config = models.JSONField(default=dict, blank=True, help_text="Settings specific to the kind of source.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     last_error = models.TextField(blank=True)
+    how_to_fix = models.TextField(blank=True, help_text="What a person must do to mend a broken source.")
+    monthly_budget_usd = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Stop polling when this month's spend reaches it. Empty: no limit.",
+    )
     last_run_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -62,9 +76,10 @@ class SyncRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        BUDGET_STOPPED = "budget_stopped", "Stopped: budget reached"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     items_fetched = models.PositiveIntegerField(default=0)
@@ -72,6 +87,11 @@ class SyncRun(models.Model):
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     api_calls = models.PositiveIntegerField(default=0)
+    billable_reads = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=10, decimal_places=4, default=0)
+    rate_limit_wait_seconds = models.PositiveIntegerField(
+        default=0, help_text="How long the platform asked us to wait before the next try."
+    )
     has_more = models.BooleanField(
         default=False, help_text="Stopped at the page limit; a follow-up run continues."
     )
@@ -83,3 +103,64 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} run {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SourceUsage(models.Model):
+    """Billable reads and their cost for one source, hospital and month: what the cost governor counts."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="usage")
+    hospital = models.ForeignKey(
+        "tracking.Hospital", on_delete=models.CASCADE, null=True, related_name="usage"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    reads = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "hospital", "month"],
+                name="usage_unique_source_hospital_month",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.month:%Y-%m}"
+
+
+class CoverageGap(models.Model):
+    """A period a source was not listening, or could not reach: shown so silence is never mistaken for
+    calm. An open gap (no end) is still going on."""
+
+    class Reason(models.TextChoices):
+        OUTAGE = "outage", "Platform outage or error"
+        RATE_LIMIT = "rate_limit", "Rate limited"
+        BUDGET = "budget", "Budget reached"
+        CREDENTIALS = "credentials", "Credentials or permissions"
+        WINDOW = "window", "Beyond the platform's search window"
+        UNSUPPORTED = "unsupported", "Not offered by the platform"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="coverage_gaps")
+    query_key = models.CharField(max_length=200, blank=True, help_text="Empty: every query of the source.")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["source", "start"], name="gap_source_start")]
+        constraints = [
+            # At most one open outage-type gap per source, so repeated failures extend one gap.
+            models.UniqueConstraint(
+                fields=["source", "query_key"],
+                condition=models.Q(end__isnull=True),
+                name="gap_one_open_per_source_query",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.get_reason_display()} from {self.start:%Y-%m-%d %H:%M}"

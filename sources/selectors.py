@@ -1,11 +1,15 @@
-"""Reads of sources and their runs."""
+"""Reads of sources, their runs, spend and coverage."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
-from sources.models import Source, SyncRun
+from mentions.models import Mention
+from sources.models import CoverageGap, Source, SourceUsage, SyncRun
+from sources.services.costs import BudgetState, forecast_month_spend, month_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,16 +17,72 @@ class Freshness:
     last_success_at: datetime | None
     broken_sources: list[str]
     failing_sources: list[str]
+    month_spend: Decimal
+    month_forecast: Decimal
 
 
 def source_freshness() -> Freshness:
-    """When data last arrived, and which sources need attention: shown on every dashboard."""
+    """When data last arrived, which sources need attention, and this month's spend: on every dashboard."""
     sources = list(Source.objects.filter(is_enabled=True).exclude(kind=Source.Kind.FILE_IMPORT))
     last = SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).aggregate(at=Max("finished_at"))["at"]
+    spend = SourceUsage.objects.filter(month=month_start()).aggregate(c=Sum("cost_usd"))["c"] or Decimal(0)
     return Freshness(
         last_success_at=last,
         broken_sources=[s.name for s in sources if s.status == Source.Status.BROKEN],
         failing_sources=[s.name for s in sources if s.status == Source.Status.ERROR],
+        month_spend=spend,
+        month_forecast=forecast_month_spend(spend, timezone.now()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    source: Source
+    mentions: int
+    last_run: SyncRun | None
+    budget: BudgetState
+    open_gap: CoverageGap | None
+
+
+def source_overview_list() -> list[SourceRow]:
+    """Every source with its health, latest run, mention count, spend and open gap, in five queries."""
+    sources = list(Source.objects.all())
+    mention_counts = dict(Mention.objects.values("source").annotate(n=Count("pk")).values_list("source", "n"))
+    latest_runs = {
+        run.source_id: run
+        for run in SyncRun.objects.order_by("source_id", "-started_at").distinct("source_id")
+    }
+    now = timezone.now()
+    spend = dict(
+        SourceUsage.objects.filter(month=month_start(now))
+        .values("source")
+        .annotate(c=Sum("cost_usd"))
+        .values_list("source", "c")
+    )
+    open_gaps = {gap.source_id: gap for gap in CoverageGap.objects.filter(end__isnull=True, query_key="")}
+    return [
+        SourceRow(
+            source=source,
+            mentions=mention_counts.get(source.pk, 0),
+            last_run=latest_runs.get(source.pk),
+            budget=BudgetState(
+                spent=spend.get(source.pk) or Decimal(0),
+                budget=source.monthly_budget_usd,
+                forecast=forecast_month_spend(spend.get(source.pk) or Decimal(0), now),
+            ),
+            open_gap=open_gaps.get(source.pk),
+        )
+        for source in sources
+    ]
+
+
+def coverage_gaps_between(*, start: datetime, end: datetime) -> QuerySet[CoverageGap]:
+    """Gaps that overlap [start, end), open ones included."""
+    return (
+        CoverageGap.objects.filter(start__lt=end)
+        .filter(Q(end__isnull=True) | Q(end__gt=start))
+        .select_related("source")
+        .order_by("start")
     )
 
 

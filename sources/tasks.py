@@ -1,8 +1,8 @@
 """Thin Celery tasks around sources.services."""
 
 import logging
+import random
 
-import requests
 from celery import shared_task
 
 from sources.connectors.base import TransientConnectorError
@@ -10,6 +10,19 @@ from sources.models import Source
 from sources.services import source_sync, sources_claim_due
 
 logger = logging.getLogger(__name__)
+
+# Kept well below the broker's visibility timeout (1 h), or Redis would hand the task to a second worker.
+MAX_RETRY_COUNTDOWN = 900
+BACKOFF_BASE = 10
+BACKOFF_MAX = 600
+
+
+def retry_countdown(*, retries: int, retry_after: float | None) -> float:
+    """Seconds before the next try: when the platform said (rate limits), else exponential backoff with
+    full jitter, so many failing sources do not retry in step."""
+    if retry_after:
+        return min(retry_after + random.uniform(1, 5), MAX_RETRY_COUNTDOWN)
+    return random.uniform(0, min(BACKOFF_MAX, BACKOFF_BASE * 2**retries))
 
 
 @shared_task(name="sources.sources_sync_due")
@@ -19,21 +32,16 @@ def sources_sync_due_task() -> None:
 
 
 @shared_task(
-    name="sources.source_sync",
-    acks_late=True,
-    autoretry_for=(TransientConnectorError, requests.ConnectionError, requests.Timeout),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=120,
-    time_limit=300,
+    name="sources.source_sync", bind=True, acks_late=True, max_retries=5, soft_time_limit=120, time_limit=300
 )
-def source_sync_task(source_id: int) -> None:
+def source_sync_task(self, source_id: int) -> None:
     try:
         run = source_sync(source_id=source_id)
     except Source.DoesNotExist:
         logger.warning("source %s no longer exists; nothing to poll", source_id)
         return
+    except TransientConnectorError as error:
+        countdown = retry_countdown(retries=self.request.retries, retry_after=error.retry_after)
+        raise self.retry(exc=error, countdown=countdown) from error
     if run is not None and run.has_more:
         source_sync_task.delay(source_id)

@@ -29,12 +29,6 @@ def test_polling_tasks_go_to_the_ingest_queue():
     assert app.amqp.router.route({}, "mentions.import_job_run")["queue"].name == "default"
 
 
-def test_source_sync_task_retries_transient_errors_only():
-    from sources.connectors.base import ConnectorError, TransientConnectorError
-
-    assert TransientConnectorError in source_sync_task.autoretry_for
-    assert ConnectorError not in source_sync_task.autoretry_for
-    assert source_sync_task.max_retries == 5
+def test_source_sync_task_is_acked_late_and_retried_a_bounded_number_of_times():
     assert source_sync_task.acks_late is True
-    assert source_sync_task.retry_backoff_max == 600
-    assert source_sync_task.retry_jitter is True
+    assert source_sync_task.max_retries == 5

@@ -11,6 +11,13 @@ class Hospital(models.Model):
         default=False, help_text="Your own organization; unticked means a competitor tracked for comparison."
     )
     website = models.URLField(blank=True)
+    monthly_budget_usd = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Stop paid polling for this hospital when this month's spend across sources reaches it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,10 +17,10 @@ def hospital_list() -> Sequence[Hospital]:
     return list(Hospital.objects.all())
 
 
-def hospital_search_terms() -> dict[str, list[str]]:
-    """Active term texts by hospital slug: what connectors search each platform for."""
-    terms: dict[str, list[str]] = {}
+def hospital_search_terms() -> dict[tuple[int, str], list[str]]:
+    """Active term texts by (hospital id, slug): what connectors search each platform for."""
+    terms: dict[tuple[int, str], list[str]] = {}
     rows = TrackedTerm.objects.filter(is_active=True).order_by("hospital__slug", "id")
-    for slug, text in rows.values_list("hospital__slug", "text"):
-        terms.setdefault(slug, []).append(text)
+    for hospital_id, slug, text in rows.values_list("hospital_id", "hospital__slug", "text"):
+        terms.setdefault((hospital_id, slug), []).append(text)
     return terms

@@ -147,3 +147,9 @@ CELERY_BEAT_SCHEDULE = {
 # run may fetch before handing the rest to a fresh task.
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=500)
 SYNC_MAX_PAGES_PER_RUN = env.int("SYNC_MAX_PAGES_PER_RUN", default=20)
+# What one billable read costs, by source kind (USD); a source's config "cost_per_read_usd" overrides it.
+# X pay-per-use bills each post read; Brave bills each request. Check current prices before relying on them.
+SOURCE_COST_PER_READ_USD = {"x": "0.005", "brave_search": "0.005"}
+# From this share of a monthly budget on, polling slows down (the interval is multiplied) before it stops.
+BUDGET_SLOWDOWN_AT = 0.8
+BUDGET_SLOWDOWN_FACTOR = 4

@@ -12,16 +12,25 @@ from typing import Any, ClassVar
 
 
 class ConnectorError(Exception):
-    """A fetch failed. Permanent errors (bad credentials, a revoked app) need a person; transient ones
-    (timeouts, 5xx, rate limits) are retried with backoff."""
+    """A fetch failed. Permanent errors (bad credentials, a revoked app) need a person: `how_to_fix` says
+    what to do. Transient ones (timeouts, 5xx, rate limits) are retried with backoff, or after
+    `retry_after` seconds when the platform said when to come back."""
 
     permanent: bool = True
 
-    def __init__(self, message: str, *, permanent: bool | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool | None = None,
+        retry_after: float | None = None,
+        how_to_fix: str = "",
+    ):
         super().__init__(message)
         if permanent is not None:
             self.permanent = permanent
         self.retry_after = retry_after
+        self.how_to_fix = how_to_fix
 
 
 class TransientConnectorError(ConnectorError):
@@ -41,11 +50,25 @@ class SourceQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageGap:
+    """A period the platform could not give us, e.g. older than its search window. Shown to users."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class FetchResult:
+    """One page: raw items (oldest or newest first, as the platform gives them), the cursor to store once
+    they are stored, whether another page follows right away, and what the page cost."""
+
     items: list[dict[str, Any]]
     next_cursor: dict[str, Any]
     has_more: bool = False
     api_calls: int = 1
+    billable_reads: int = 0
+    coverage_gaps: tuple[CoverageGap, ...] = ()
 
 
 @dataclass(slots=True)
@@ -77,6 +100,11 @@ class Connector(ABC):
 
     def __init__(self, config: Mapping[str, Any]):
         self.config = config
+
+    def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
+        """The platform queries that together cover `query`, each with its own cursor key. Platforms with a
+        query length limit split long term lists here."""
+        return [query]
 
     @abstractmethod
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:

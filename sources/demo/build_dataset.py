@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic generator for the HospitalListen demo data set.
 
-Writes ``sources/demo/posts.jsonl.gz``: about 3,750 synthetic public posts (X, Reddit, news sites and review
+Writes ``sources/demo/posts.jsonl.gz``: 3,785 synthetic public posts (X, Reddit, news sites and review
 sites) about four FICTIONAL hospitals -- Riverside General Hospital (the demo customer), St. Brigid's Medical
 Center, Mercy Valley Hospital and Lakeshore Health -- over the 180 days before the data set's end, plus ~140
 posts that only look related ("have mercy", "Lakeshore Drive", the "Lakeshore Health Club" gym).
@@ -28,6 +28,7 @@ output (gzip mtime=0, sorted JSON keys). After changing the tables, rerun and up
 """
 
 import gzip
+import itertools
 import json
 import math
 import random
@@ -135,8 +136,10 @@ COMPLAINT_DEFAULT = {"wait_times": "medium", "billing_insurance": "medium", "sta
                      "facilities_environment": "low", "safety": "high", "appointments_access": "medium",
                      "communication": "medium", "clinical_quality": "high", "admission_discharge": "medium",
                      "privacy_rights": "high"}
+NEUTRAL_OPEN = ["I rarely write reviews, but this one needs to be said.", "Writing this so others know what to expect.",
+                "Our family has used {H} for years.", "Long review, sorry."]
 T = {}
-T["wait_times"] = dict(core=L("""
+T["wait_times"] = dict(open=NEUTRAL_OPEN, core=L("""
     Waited {hours} hours in the {ER} waiting room with {rel} and nobody so much as took {his} vitals.
     {hours} hours at {ER} tonight and we still haven't seen a doctor.
     Brought {rel} to {ER} at {time} with {symptom} and we weren't roomed until {hours} hours later.
@@ -229,13 +232,6 @@ T["facilities_environment"] = dict(core=L("""
     Construction drilling started at 7am right outside the windows on {ward} at {H}.
     The shower in {rel}'s room at {H} had black mold in the grout.
     The TV in {rel}'s room at {H} has been broken for {n} days and they still charge for it.
-    """), parking=L("""
-    Circled the {H} parking garage for {mins} minutes, every level full.
-    The {H} lot was full so I parked {walk} away and walked in the rain.
-    Parking at {H} is a joke, the pay machine only takes exact change.
-    Paid {fee} to park at {H} for a {mins} minute appointment.
-    The gate arm at the {H} garage was stuck and nobody answered the help button.
-    The handicap spots at {H} were all taken by contractor trucks again.
     """), detail=L("""
     I told the nurse and she said she'd "put in a ticket." || I get it, it's a hospital not a hotel, but come on.
     For what they charge per night this is embarrassing. || Maintenance showed up two days later.
@@ -243,7 +239,20 @@ T["facilities_environment"] = dict(core=L("""
     """), title=L("""
     Conditions at {H} right now || Is it just me or has {H} gotten really run down?
     """))
-T["safety"] = dict(core=L("""
+PARKING = dict(core=L("""
+    Circled the {H} parking garage for {mins} minutes, every level full.
+    The {H} lot was full so I parked {walk} away and walked in the rain.
+    Parking at {H} is a joke, the pay machine only takes exact change.
+    Paid {fee} to park at {H} for a {mins} minute appointment.
+    The gate arm at the {H} garage was stuck and nobody answered the help button.
+    The handicap spots at {H} were all taken by contractor trucks again.
+    """), detail=L("""
+    Ended up late for my own appointment because of it. || There's no drop-off zone either.
+    The valet was "full" too. || Try doing that with a walker. || The parking office closes at 5, so good luck.
+    """), title=L("""
+    Parking at {H} is ridiculous || {H} parking situation
+    """))
+T["safety"] = dict(open=NEUTRAL_OPEN, core=L("""
     A nurse at {H} almost gave {rel} someone else's {drug}. I only caught it because I know {his} meds.
     {rel} fell trying to get to the bathroom at {H} after pressing the call button for {mins} minutes.
     {rel} got a wound infection after surgery at {H} and had to go back in for {n} more days of IV antibiotics.
@@ -252,6 +261,11 @@ T["safety"] = dict(core=L("""
     They left {rel}, who has dementia, alone in a hallway at {ER} and {he} wandered outside.
     {rel}'s IV pump alarm went off for {mins} minutes at {H} and nobody came.
     The bed alarm on {rel}'s bed at {H} was switched off and {he} fell at {time}.
+    {rel} got the regular diet tray at {H} twice even though {he}'s diabetic and it's on the whiteboard.
+    Nobody at {H} checked {rel}'s blood sugar for {hours} hours after surgery.
+    The night nurse at {H} skipped {rel}'s antibiotic dose and nobody noticed until the morning.
+    {rel} got a blood clot at {H} because nobody put on the compression boots the surgeon ordered.
+    A transporter at {H} dropped {rel} moving {him} from the stretcher to the bed.
     critical|{rel} died at {H} after waiting {hours} hours with sepsis symptoms that nobody checked.
     critical|{rel} got ten times the dose of {drug} at {H} and ended up in the ICU. We have a lawyer now.
     critical|A staff member at {H} grabbed {rel} by the arm hard enough to leave bruises. I reported it to the state.
@@ -265,6 +279,8 @@ T["safety"] = dict(core=L("""
     {he}'s still not back to where {he} was before.
     critical|The state health department is getting a letter from me, and so is every TV station in town.
     There was no incident report until I demanded one. || critical|We're suing. I don't care how long it takes.
+    Nobody has apologized. Not once. || We had to ask three times before a supervisor came.
+    The nurse manager said she'd "look into it." || Nobody even wrote down what happened.
     """), title=L("""
     Something went really wrong at {H}, what do we do? || Patient safety at {H} - please read
     Who do I report this to? ({H}) || Need advice after what happened at {H}
@@ -309,7 +325,7 @@ T["communication"] = dict(core=L("""
     Nobody at {H} tells families anything || How do you get a straight answer out of {H}?
     Discharge instructions from {H} make no sense
     """))
-T["clinical_quality"] = dict(core=L("""
+T["clinical_quality"] = dict(open=NEUTRAL_OPEN, core=L("""
     {ER} told me it was a pulled muscle. Two days later I was back with a collapsed lung.
     {rel} was sent home from {H} with "the flu" and came back 36 hours later in septic shock.
     The {ER} doctor said my {child}'s arm was sprained. Urgent care x-rayed it the next day and it was broken in two places.
@@ -327,7 +343,7 @@ T["clinical_quality"] = dict(core=L("""
     Misdiagnosed at {ER} - what now? || Sent home from {H} and came back worse
     Should I report a missed diagnosis at {H}?
     """))
-T["admission_discharge"] = dict(core=L("""
+T["admission_discharge"] = dict(open=NEUTRAL_OPEN, core=L("""
     {rel} was cleared for discharge at 9am at {H} and we didn't get out until {time}.
     {H} discharged {rel} at {time} with no ride home arranged, and {he} can't drive.
     Waited all day for {rel}'s discharge paperwork at {H}, then the pharmacy "lost" the prescriptions.
@@ -414,8 +430,6 @@ T[PRAYER] = dict(core=L("""
     """))
 
 # Emerging stories.
-NEUTRAL_OPEN = ["I rarely write reviews, but this one needs to be said.", "Writing this so others know what to expect.",
-                "Our family has used {H} for years.", "Long review, sorry."]
 PARKING_STORY = dict(open=NEUTRAL_OPEN, core=L("""
     {H} just raised garage parking to $22 a day. It was $8 last month.
     Paying $22 a day to visit {rel} at {H} since the new garage rates kicked in.
@@ -603,7 +617,7 @@ STORY_NEWS = [  # (hospital, min days ago, max days ago, headline, lead, follow-
 NEWS_SLOTS = dict(
     wing=["cancer center", "behavioral health wing", "women's and children's pavilion", "surgical tower", "emergency department expansion"],
     award=["a Level II trauma designation", "an A safety grade", "a stroke care excellence award", "Magnet recognition for nursing", "a top-100 ranking for heart care"],
-    body=["the Hospital Quality Alliance", "the state hospital association", "the National Stroke Council", "the Regional Heart Foundation"],
+    body=["the Hospital Quality Alliance", "the state hospital association", "the state health department", "an independent ratings group"],
     event=["health fair", "flu shot clinic", "blood drive", "car seat safety check", "diabetes screening day"],
     exec=["chief executive", "chief nursing officer", "chief medical officer", "ER medical director"],
     person=["Dr. Lena Marquardt", "Patricia Owusu", "Dr. Samuel Reyes-Park", "Joanne Whitlock", "Dr. Imran Qureshi", "Marcus Delacroix"],
@@ -651,8 +665,8 @@ UNRELATED = {"mercy": L("""
 UNREL_SLOTS = dict(exam=["orgo", "calc 2", "bar", "nursing boards", "AP bio", "stats"], temp=["98", "101", "103", "96"],
                    clock=["9am", "noon", "7pm", "3pm"], street=["Birch St", "Route 9", "Old Mill Rd", "Hollis Ave", "4th St"],
                    street2=["Carver Ln", "Pine Ridge Rd", "the bypass", "Canal St"],                    team=["Northside", "Eastgate Prep", "Millbrook", "Central Catholic"], sport=["football", "basketball", "soccer", "softball"],
-                   shop=["AutoZone", "Dairy Barn", "church"], gas=["4.19", "4.35", "3.99"], pet=["cat", "dog", "toddler"],
-                   adjective=["unreal", "incredible", "loud", "tight"], exit=["exit 12", "the Navy Pier ramp", "Oak St", "exit 9"],
+                   shop=["Dairy Barn", "Grace Church", "Valley Auto"], gas=["4.19", "4.35", "3.99"], pet=["cat", "dog", "toddler"],
+                   adjective=["unreal", "incredible", "loud", "tight"], exit=["exit 12", "the Harbor St ramp", "Oak St", "exit 9"],
                    race=["half marathon", "fireworks", "bike race"], price=["489", "525", "610", "715"], dues=["89", "95", "109"],
                    rent=["2,400", "2,850", "3,100"], name=["Keisha", "Marco", "Jen"])
 
@@ -713,14 +727,14 @@ OPEN = {("reddit", "neg"): ["Throwaway for obvious reasons.", "Long time lurker,
                             "I rarely write reviews, but this one needs to be said.", "Went to {site} for {reason}.",
                             "Writing this so others know what to expect.", "Long review, sorry."],
         ("review", "pos"): ["Came in for {reason} on a {weekday}.", "Had {procedure} at {H} in {past_month}.",
-                            "Was at {H} with {rel} for {reason}.", "First time at {site}."],
+                            "Was at {H} with {rel} for {reason}.", "Went to {site} for {reason}."],
         ("x", "neg"): ["ok so", "Update:", "PSA:", "Unbelievable.", "Welp.", "Real talk:", "Just so everyone knows,"],
         ("x", "pos"): ["Shoutout time!", "Need to say this:", "Good news for once:"]}
 CLOSE = {("x", "neg"): ["Unreal.", "Do better.", "Never again.", "smh", "Absolutely ridiculous.", "@{handle} are you reading this?",
                         "@{handle} fix this", "I'm done.", "How is this legal?", "Is this normal??", "ugh.", "wow.", "Still fuming."],
          ("x", "pos"): ["Thank you!!", "Grateful.", "Nurses are heroes.", "10/10", "@{handle} give them a raise", "So thankful."],
          ("x", "q"): ["Anyone?", "Thanks!", "pls help", "Asking for my mom."],
-         ("x", "pray"): ["Please pray.", "Prayers appreciated.", "Keep us in your thoughts.", ""],
+         ("x", "pray"): ["Please pray.", "Prayers appreciated.", "Keep us in your thoughts."],
          ("reddit", "neg"): ["Is this normal?", "Has anyone else dealt with this?", "What would you do?", "Any advice appreciated.",
                              "Just needed to vent.", "Edit: thanks for the replies, calling patient advocacy tomorrow."],
          ("reddit", "pos"): ["Just wanted to share something positive.", "Thank you to everyone there."],
@@ -761,8 +775,13 @@ PERSONAS = [("riverside", "wait_times", "x"), ("riverside", "billing_insurance",
             ("st-brigids", "admission_discharge", "x"), ("mercy-valley", "mercy_bill", "x"),
             ("mercy-valley", "clinical_quality", "reddit"), ("mercy-valley", "wait_times", "x"),
             ("lakeshore", "staff_attitude", "x"), ("lakeshore", "privacy_rights", "x")]
-STORIES = {"parking": ("facilities_environment", PARKING_STORY, 0, 28), "portal": ("appointments_access", PORTAL_STORY, 0, 20),
-           "mercy_bill": ("billing_insurance", MERCY_BILL_STORY, 45, 60)}
+STORIES = {  # kind: (hospital, topic, table, newest and oldest day, how many posts, platform mix, reddit subs)
+    "parking": ("riverside", "facilities_environment", PARKING_STORY, 0, 28, 110, {"x": 0.68, "reddit": 0.17, "review": 0.15}, None),
+    "portal": ("st-brigids", "appointments_access", PORTAL_STORY, 0, 20, 65, {"x": 0.6, "reddit": 0.25, "review": 0.15}, None),
+    "mercy_bill": ("mercy-valley", "billing_insurance", MERCY_BILL_STORY, 45, 60, 75, {"x": 0.4, "reddit": 0.4, "review": 0.2},
+                   ["HealthInsurance", "ValleyCounty", "MedicalBills"])}
+STORY_SHAPE = {  # maps a uniform draw to a share of the window (0 = newest edge): parking and portal build up, the bill wave fades
+    "parking": lambda u: 1 - math.sqrt(1 - u), "portal": lambda u: 1 - math.sqrt(1 - u), "mercy_bill": lambda u: math.sqrt(u)}
 SUBS = {"billing_insurance": ["HealthInsurance", "MedicalBills"], "clinical_quality": ["AskDocs", "legaladvice"],
         "safety": ["legaladvice", "nursing", "AskDocs"], "communication": ["AskDocs"], "question": ["AskDocs"],
         "staff_attitude": ["nursing"], PRAYER: ["CaregiverSupport"]}
@@ -772,10 +791,11 @@ BASE_TOPICS = {"praise": 0.30, "question": 0.13, "news": 0.10, PRAYER: 0.08, "wa
                "facilities_environment": 0.38 * 13 / 99, "safety": 0.38 * 7 / 99, "appointments_access": 0.38 * 9 / 99,
                "communication": 0.38 * 9 / 99, "clinical_quality": 0.38 * 7 / 99, "admission_discharge": 0.38 * 6 / 99,
                "privacy_rights": 0.38 * 4 / 99}
-PLATFORM_MIX = {"complaint": {"x": 0.45, "reddit": 0.30, "review": 0.25}, "praise": {"x": 0.42, "reddit": 0.16, "review": 0.42},
+PLATFORM_MIX = {"complaint": {"x": 0.44, "reddit": 0.29, "review": 0.27}, "praise": {"x": 0.42, "reddit": 0.16, "review": 0.42},
                 "question": {"x": 0.45, "reddit": 0.55}, PRAYER: {"x": 0.68, "reddit": 0.32}}
 N_BASE, N_SPANISH, N_COMPARE, N_JOINT_NEWS = 3100, 76, 85, 10
-N_STORY = {"parking": 110, "portal": 65, "mercy_bill": 75}
+# Base posts lean away from Riverside, St. Brigid's and Mercy Valley a little, as their stories add posts on top.
+BASE_SHARES = {"riverside": 0.45, "st-brigids": 0.22, "mercy-valley": 0.168, "lakeshore": 0.162}
 N_UNRELATED = {"mercy": 80, "lakeshore": 60}
 HOUR_W = [.3, .22, .16, .12, .12, .18, .35, .6, .8, .95, 1, 1, 1, 1, .95, .9, .9, .95, 1, 1, .95, .85, .65, .45]
 WDAY_W = [1, 1, 1, 1, .95, .7, .68]
@@ -805,6 +825,8 @@ def money(lo, hi):
 
 
 def cap(s):
+    """Capitalize the first letter and any letter after a full stop (not "a.m." / "p.m.")."""
+    s = re.sub(r"(?<![ap]\.m)([.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), s)
     return s[:1].upper() + s[1:] if s[:1].islower() else s
 
 
@@ -856,13 +878,14 @@ def make_ctx(h):
                drive=rng.choice(DRIVE), tower=rng.choice(["north tower", "main building", "east wing", "B tower"]),
                past_month=rng.choice(PAST_MONTHS), future_month=rng.choice(FUTURE_MONTHS), baby=rng.choice(BABIES),
                nurse=rng.choice(NURSE_NAMES), other_place=rng.choice(OTHER_PLACES), code=rng.choice(["E-402", "500", "AUTH-17", "0x1F"]),
-               weekly=rng.choice(["$48", "$36", "$60"]), copay=rng.choice(["$100", "$150", "$250"]), total=f"${22 * rng.randint(5, 30):,}",
+               weekly=rng.choice(["$48", "$36", "$60"]), copay=rng.choice(["$100", "$150", "$250"]),
                hora=rng.choice(["dos de la mañana", "medianoche", "siete de la tarde", "once de la noche"]),
                n2=rng.choice([40, 75, 120, 150, 200, 250]), n3=rng.choice(["300", "450", "800", "1,200", "2,000"]), m=rng.choice([48, 85, 120, 210]),
                beds=rng.choice([24, 36, 48, 64, 96]), sqft=rng.choice(["42,000", "65,000", "110,000", "180,000"]),
                bonus=rng.choice(["10,000", "15,000", "20,000"]), pct=rng.randint(6, 24), k=rng.choice([250, 400, 750, 900]),
                patients=rng.choice(["90,000", "140,000", "210,000", "260,000"]), age=rng.randint(34, 91))
     ctx["age_a"] = "an" if str(ctx["age"]).startswith("8") else "a"
+    ctx["total"] = f"${22 * ctx['days']:,}"  # the new $22/day garage rate
     ctx.update({key: rng.choice(vals) for key, vals in NEWS_SLOTS.items()})
     ctx.update({key: rng.choice(vals) for key, vals in UNREL_SLOTS.items()})
     ctx["doc"] = rng.choice(docs).format(H=ctx["H"], ER=ctx["ER"])
@@ -911,19 +934,19 @@ def x_style(text, mood):
     if rng.random() < 0.15:
         text = text.rstrip(".")
     if mood in EMOJI and rng.random() < 0.6:
-        text += " " + "".join(rng.sample(EMOJI[mood], rng.choice([1, 1, 2])))
+        text = (text + " " + "".join(rng.sample(EMOJI[mood], rng.choice([1, 1, 2])))).rstrip()
     return text
 
 
 # ---- Post bodies. ----
-def compose(platform, table, ctx, mood, core=None, default_sev=None, lead=None):
+def compose(platform, table, ctx, mood, core=None, default_sev=None):
     """Build (title, text, severity) for an x/reddit/review post from a phrase table."""
     sev = default_sev
     core_tpl = core or rng.choice(table["core"])
     first, tag = fill(core_tpl, ctx)
     if tag:
         sev = tag
-    parts = [first] if lead is None else [fill(lead, ctx)[0], first]
+    parts = [first]
     n_detail = {"x": rng.choice([0, 0, 1]), "reddit": rng.choice([0, 1, 1, 2, 3]), "review": rng.choice([0, 1, 1, 2])}[platform]
     has_rel = "{rel}" in core_tpl  # details that say "he"/"she" need a relative named in the core
     details = [d for d in table.get("detail", []) if has_rel or not re.search(r"\{(he|him|his)\}", d)]
@@ -934,9 +957,9 @@ def compose(platform, table, ctx, mood, core=None, default_sev=None, lead=None):
             sev = tag
     opener = OPEN.get((platform, mood))
     if opener and rng.random() < {"x": 0.15, "reddit": 0.3, "review": 0.65}[platform]:
-        opener = table.get("open", opener)  # story tables bring openers that can't contradict them
+        opener = table.get("open", opener) if platform == "review" else opener  # openers that can't contradict a story
         tpl = rng.choice([o for o in opener if not ("{rel}" in o and has_rel)])
-        if tpl[-1].isalpha() and can_lower(parts[0]):
+        if tpl[-1] not in ".:!?" and can_lower(parts[0]):
             parts[0] = parts[0][:1].lower() + parts[0][1:]  # "ok so the nurse..."
         parts.insert(0, fill(tpl, ctx)[0])
     closer = CLOSE.get((platform, mood))
@@ -953,8 +976,7 @@ def compose(platform, table, ctx, mood, core=None, default_sev=None, lead=None):
             parts.append(fill(rng.choice(CLOSE[("review", "neg" if mood == "neg" else "pos")]), ctx)[0])
     title = ""
     if platform == "reddit":
-        titles = table["title"] if not ctx.get("park") else ["Parking at {H} is ridiculous", "{H} parking situation"]
-        title = cap(split_tag(rng.choice(titles))[0].format_map(ctx))
+        title = cap(split_tag(rng.choice(table["title"]))[0].format_map(ctx))
         if mood == "q" and rng.random() < 0.5:
             title = first
     text = " ".join(parts)
@@ -963,7 +985,7 @@ def compose(platform, table, ctx, mood, core=None, default_sev=None, lead=None):
         if ctx.get("money") and mood == "neg":
             tags, mood = HASHTAGS["money"], "money"
         if ctx.get("park"):
-            mood = "park"
+            tags, mood = [], "park"
         text = x_style(text, mood)
         if ctx["H"].startswith(("Riverside", "RGH")) and rng.random() < 0.25:
             text += " #RiversideCares" + (" 🙄" if mood in ("neg", "money", "park") else "")
@@ -984,7 +1006,7 @@ def news_body(ctx, headline, lead, follows, extra=True):
     parts = [fill(lead, ctx)[0]]
     parts += [fill(f, ctx)[0] for f in rng.sample(follows, rng.randint(1, len(follows)))]
     if extra and len(parts) < 4 and rng.random() < 0.5:
-        parts.append(fill(rng.choice(NEWS_FOLLOW), ctx)[0])
+        parts.append(fill(rng.choice(NEWS_FOLLOW[1:3]), ctx)[0])  # the other two only suit incident stories
     return fill(headline, ctx)[0], " ".join(parts[:4])
 
 
@@ -1102,16 +1124,15 @@ def mood_of(topic):
     return {"praise": "pos", "question": "q", PRAYER: "pray"}.get(topic, "neg")
 
 
-def social_post(hospital, topic, platform, age, table=None, author=None, sub=None, park=False, money_=False):
+def social_post(hospital, topic, platform, age, table=None, sub=None, park=False):
     def make():
         ctx = make_ctx(hospital)
-        ctx["park"], ctx["money"] = park, money_ or topic == "billing_insurance"
+        ctx["park"], ctx["money"] = park, topic == "billing_insurance"
         tbl = table or T[topic]
-        core = None
-        if topic == "facilities_environment" and table is None and (park or rng.random() < 0.3):
-            ctx["park"], core = True, rng.choice(T[topic]["parking"])
-        title, text, sev = compose(platform, tbl, ctx, mood_of(topic), core=core, default_sev=COMPLAINT_DEFAULT.get(topic))
-        return finish(platform, hospital, topic, age, title, text, sev, author=author, sub=sub)
+        if topic == "facilities_environment" and table is None and rng.random() < 0.3:
+            ctx["park"], tbl = True, PARKING
+        title, text, sev = compose(platform, tbl, ctx, mood_of(topic), default_sev=COMPLAINT_DEFAULT.get(topic))
+        return finish(platform, hospital, topic, age, title, text, sev, sub=sub)
     return attempt(make)
 
 
@@ -1205,7 +1226,7 @@ def unrelated_post(kind, age):
 
 def persona_posts(hospital, kind, platform):
     """A repeat complainer: one author posting 4-10 times about the same issue."""
-    topic, table, lo, hi = STORIES[kind] if kind in STORIES else (kind, T[kind], 15, 178)
+    topic, table, lo, hi = STORIES[kind][1:5] if kind in STORIES else (kind, T[kind], 15, 178)
     author = unique_author(platform)
     count = rng.randint(4, 10)
     span = min(hi - lo, rng.uniform(14, 70))
@@ -1229,40 +1250,31 @@ def persona_posts(hospital, kind, platform):
     return posts
 
 
-def base_platform(topic):
-    if topic in PLATFORM_MIX:
-        return wchoice(PLATFORM_MIX[topic])
-    return wchoice(PLATFORM_MIX["complaint"])
-
-
 def build():
     shares = {h: info["share"] for h, info in HOSPITALS.items()}
-    base_shares = {"riverside": 0.45, "st-brigids": 0.22, "mercy-valley": 0.168, "lakeshore": 0.162}
     posts = []
-    news_left = Counter()
-    for h, topic in zip(quota(base_shares, N_BASE), quota(BASE_TOPICS, N_BASE), strict=True):
+    news_left, er_strata = Counter(), itertools.count()
+    for h, topic in zip(quota(BASE_SHARES, N_BASE), quota(BASE_TOPICS, N_BASE), strict=True):
         if topic == "news":
             news_left[h] += 1
         else:
-            posts.append(social_post(h, topic, base_platform(topic), sample_age(0, DAYS)))
+            platform = wchoice(PLATFORM_MIX.get(topic, PLATFORM_MIX["complaint"]))
+            age = sample_age(0, DAYS)
+            if (h, topic) == ("riverside", "wait_times"):  # story (c): a steady baseline, one 15-day stratum after another
+                stratum = next(er_strata) % 12
+                age = sample_age(stratum * 15, stratum * 15 + 15)
+            posts.append(social_post(h, topic, platform, age))
     for h in HOSPITALS:
         while news_left[h] > 0:
             k = min(news_left[h], rng.choice([1, 1, 2, 2, 3]))
             posts.extend(news_event(h, sample_age(0, DAYS), k, incident=rng.random() < 0.16))
             news_left[h] -= k
-    story_shapes = {"parking": lambda u: 1 - math.sqrt(1 - u), "portal": lambda u: 1 - math.sqrt(1 - u),
-                    "mercy_bill": lambda u: math.sqrt(u)}
-    story_hosp = {"parking": "riverside", "portal": "st-brigids", "mercy_bill": "mercy-valley"}
-    story_platform = {"parking": {"x": 0.68, "reddit": 0.17, "review": 0.15}, "portal": {"x": 0.6, "reddit": 0.25, "review": 0.15},
-                      "mercy_bill": {"x": 0.4, "reddit": 0.4, "review": 0.2}}
-    for kind, n in N_STORY.items():
-        topic, table, lo, hi = STORIES[kind]
-        for _ in range(n):
-            age = sample_age(lo, hi, story_shapes[kind]) if rng.random() < 0.9 else sample_age(max(lo - 8, 0) if lo else 0, hi + 8)
-            platform = wchoice(story_platform[kind])
-            sub = rng.choice(["HealthInsurance", "ValleyCounty", "MedicalBills"]) if kind == "mercy_bill" else None
-            posts.append(social_post(story_hosp[kind], topic, platform, age, table=table, sub=sub if platform == "reddit" else None,
-                                     park=kind == "parking"))
+    for kind, (h, topic, table, lo, hi, n, mix, subs) in STORIES.items():
+        for _ in range(n):  # 10% straggle up to 8 days either side of the window
+            age = sample_age(lo, hi, STORY_SHAPE[kind]) if rng.random() < 0.9 else sample_age(max(lo - 8, 0), hi + 8)
+            platform = wchoice(mix)
+            sub = rng.choice(subs) if subs and platform == "reddit" else None
+            posts.append(social_post(h, topic, platform, age, table=table, sub=sub, park=kind == "parking"))
     for story in STORY_NEWS:
         posts.extend(news_event(story[0], sample_age(story[1], story[2]), rng.randint(2, 3), story=story))
     for h, kind, platform in PERSONAS:

@@ -30,6 +30,8 @@ HOSPITALS = [
             ("location", "Riverside Urgent Care", ""),
             ("doctor", "Dr. Amara Okafor", ""),
             ("doctor", "Dr. Ben Castillo", ""),
+            ("doctor", "Dr. Okafor", ""),
+            ("doctor", "Dr. Castillo", ""),
             ("campaign", "#RiversideCares", ""),
         ],
     },

@@ -5,10 +5,9 @@ from django.db import connections
 from django.utils import timezone
 
 from mentions.models import Mention
-from sources import services
-from sources.connectors.base import ConnectorError, TransientConnectorError
+from sources.connectors.base import Connector, ConnectorError, TransientConnectorError
 from sources.models import Source, SourceCursor, SyncRun
-from sources.services import source_sync, sources_claim_due
+from sources.services import source_sync, sources_claim_due, sync
 from tests.factories import SourceFactory
 
 
@@ -44,7 +43,7 @@ def test_the_cursor_does_not_move_when_storing_fails(demo_source, monkeypatch):
     def crash(**kwargs):
         raise RuntimeError("worker died between fetch and store")
 
-    monkeypatch.setattr(services, "mention_ingest", crash)
+    monkeypatch.setattr(sync, "mention_ingest", crash)
     with pytest.raises(RuntimeError):
         source_sync(source_id=demo_source.pk)
     assert SourceCursor.objects.filter(position={}).count() == 1
@@ -77,8 +76,11 @@ def test_queries_not_reached_within_the_page_limit_come_first_next_time(demo_sou
     assert Mention.objects.count() == 6
 
 
-class FailingConnector:
+class FailingConnector(Connector):
+    kind = "failing"
+
     def __init__(self, error):
+        super().__init__({})
         self.error = error
 
     def fetch(self, query, cursor):
@@ -90,7 +92,7 @@ class FailingConnector:
 
 def test_a_permanent_error_marks_the_source_broken(demo_source, monkeypatch):
     error = ConnectorError("401 Unauthorized: the bearer token was revoked")
-    monkeypatch.setattr(services, "connector_for", lambda kind, config: FailingConnector(error))
+    monkeypatch.setattr(sync, "connector_for", lambda kind, config: FailingConnector(error))
     run = source_sync(source_id=demo_source.pk)
     assert run.status == SyncRun.Status.FAILED
     assert "revoked" in run.error
@@ -101,7 +103,7 @@ def test_a_permanent_error_marks_the_source_broken(demo_source, monkeypatch):
 
 def test_a_transient_error_is_recorded_and_raised_for_retry(demo_source, monkeypatch):
     error = TransientConnectorError("503 Service Unavailable")
-    monkeypatch.setattr(services, "connector_for", lambda kind, config: FailingConnector(error))
+    monkeypatch.setattr(sync, "connector_for", lambda kind, config: FailingConnector(error))
     with pytest.raises(TransientConnectorError):
         source_sync(source_id=demo_source.pk)
     demo_source.refresh_from_db()
@@ -113,9 +115,7 @@ def test_a_source_being_polled_elsewhere_is_skipped(demo_source):
     other = connections.create_connection("default")  # Stands in for another worker's session.
     try:
         with other.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s, %s)", [services.SOURCE_LOCK_NAMESPACE, demo_source.pk]
-            )
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [sync.SOURCE_LOCK_NAMESPACE, demo_source.pk])
         assert source_sync(source_id=demo_source.pk) is None
     finally:
         other.close()

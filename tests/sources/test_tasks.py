@@ -1,7 +1,9 @@
+import pytest
+
 from mentions.models import Mention
 from sources import tasks
 from sources.connectors.base import TransientConnectorError
-from sources.tasks import source_sync_task, sources_sync_due_task
+from sources.tasks import retry_countdown, source_sync_task, sources_sync_due_task
 
 
 def test_source_sync_task_delegates_to_the_service(demo_source):
@@ -40,3 +42,30 @@ def test_sync_due_enqueues_one_task_per_due_source(demo_source, monkeypatch):
     sources_sync_due_task.run()
     sources_sync_due_task.run()
     assert enqueued == [demo_source.pk]
+
+
+def test_retry_waits_for_the_platforms_reset_time():
+    assert 120 < retry_countdown(retries=0, retry_after=120) <= 125
+
+
+def test_retry_backoff_grows_and_is_capped():
+    assert all(retry_countdown(retries=0, retry_after=None) <= 10 for _ in range(50))
+    assert all(retry_countdown(retries=20, retry_after=None) <= 600 for _ in range(50))
+    assert retry_countdown(retries=0, retry_after=7200) <= 900
+
+
+def test_a_rate_limited_poll_is_retried_after_the_reset(demo_source, monkeypatch):
+    retried = {}
+
+    def flaky(**kwargs):
+        raise TransientConnectorError("429 Too Many Requests", retry_after=300)
+
+    def fake_retry(exc, countdown):
+        retried.update(exc=exc, countdown=countdown)
+        return RuntimeError("retry scheduled")
+
+    monkeypatch.setattr(tasks, "source_sync", flaky)
+    monkeypatch.setattr(source_sync_task, "retry", fake_retry)
+    with pytest.raises(RuntimeError, match="retry scheduled"):
+        source_sync_task.run(demo_source.pk)
+    assert 300 < retried["countdown"] <= 305

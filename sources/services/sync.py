@@ -1,8 +1,9 @@
-"""Writes for sources: polling a source into mentions, and choosing which sources are due."""
+"""Polling a source into mentions, and choosing which sources are due."""
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from mentions.services import IngestResult, mention_ingest
 from sources.connectors import connector_for
-from sources.connectors.base import ConnectorError, SourceQuery
-from sources.models import Source, SourceCursor, SyncRun
+from sources.connectors.base import Connector, ConnectorError, SourceQuery
+from sources.models import CoverageGap, Source, SourceCursor, SyncRun
+from sources.services import costs, coverage
+from tracking.models import Hospital
 from tracking.selectors import hospital_search_terms, term_matcher_build
 
 logger = logging.getLogger(__name__)
@@ -23,11 +26,21 @@ logger = logging.getLogger(__name__)
 SOURCE_LOCK_NAMESPACE = 7301
 
 
-def source_queries(*, source: Source) -> list[SourceQuery]:
+@dataclass(frozen=True, slots=True)
+class PlannedQuery:
+    query: SourceQuery
+    hospital_id: int
+
+
+class BudgetReached(Exception):
+    """This month's budget for the source or a hospital is spent: polling stops until next month."""
+
+
+def source_queries(*, source: Source) -> list[PlannedQuery]:
     """One query per tracked hospital, searching for all of its active terms."""
     return [
-        SourceQuery(key=f"hospital:{slug}", terms=tuple(terms))
-        for slug, terms in hospital_search_terms().items()
+        PlannedQuery(SourceQuery(key=f"hospital:{slug}", terms=tuple(terms)), hospital_id)
+        for (hospital_id, slug), terms in hospital_search_terms().items()
     ]
 
 
@@ -49,9 +62,10 @@ def _source_lock(source_id: int) -> Iterator[bool]:
 def source_sync(*, source_id: int, max_pages: int | None = None) -> SyncRun | None:
     """Poll every query of a source from its cursor onwards, storing each page before moving on.
 
-    Writes a SyncRun, mentions (through mention_ingest), SourceCursor rows and the source's health.
-    Returns None when another worker is polling the source right now. Re-raises transient connector
-    errors (after recording them) so the caller can retry; permanent ones mark the source broken.
+    Writes a SyncRun, mentions (through mention_ingest), SourceCursor rows, usage and coverage gaps, and
+    the source's health. Returns None when another worker is polling the source right now. Re-raises
+    transient connector errors (after recording them) so the caller can retry; permanent ones mark the
+    source broken; a spent budget stops the run.
     """
     max_pages = max_pages or settings.SYNC_MAX_PAGES_PER_RUN
     with _source_lock(source_id) as acquired:
@@ -62,6 +76,9 @@ def source_sync(*, source_id: int, max_pages: int | None = None) -> SyncRun | No
         run = SyncRun.objects.create(source=source)
         try:
             _sync_pages(source, run, max_pages)
+        except BudgetReached as stop:
+            _run_stop_for_budget(run, source, str(stop))
+            return run
         except ConnectorError as error:
             _run_finish(run, source, error=error)
             if not error.permanent:
@@ -74,9 +91,10 @@ def source_sync(*, source_id: int, max_pages: int | None = None) -> SyncRun | No
 def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
     connector = connector_for(source.kind, source.config)
     matcher = term_matcher_build()
+    hospitals = {h.pk: h for h in Hospital.objects.all()}
     pages = 0
     try:
-        for query in _queries_least_recently_polled_first(source):
+        for planned, query in _parts_least_recently_polled_first(source, connector):
             result = None
             while result is None or result.has_more:
                 if pages >= max_pages:
@@ -84,11 +102,10 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
                     # at the next scheduled poll, because it is then the least recently polled.
                     run.has_more = result is not None
                     return
+                _check_budgets(source, hospitals.get(planned.hospital_id))
                 cursor, _ = SourceCursor.objects.get_or_create(source=source, query_key=query.key)
                 result = connector.fetch(query, cursor.position)
                 pages += 1
-                run.api_calls += result.api_calls
-                run.items_fetched += len(result.items)
                 # The cursor moves in the same transaction as the rows it covers: a crash before the
                 # commit refetches the page, and the unique constraint absorbs what was already stored.
                 with transaction.atomic():
@@ -98,21 +115,55 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
                     SourceCursor.objects.filter(pk=cursor.pk).update(
                         position=result.next_cursor, updated_at=timezone.now()
                     )
-                _run_count(run, stored)
+                    run.cost_usd += costs.usage_record(
+                        source=source,
+                        hospital_id=planned.hospital_id,
+                        reads=result.billable_reads,
+                        api_calls=result.api_calls,
+                    )
+                    coverage.gaps_record_reported(
+                        source=source, query_key=query.key, gaps=result.coverage_gaps
+                    )
+                _run_count(run, result.api_calls, result.billable_reads, len(result.items), stored)
     except SoftTimeLimitExceeded:
         # Every stored page has its cursor saved; a follow-up run continues from there.
         run.has_more = True
 
 
-def _queries_least_recently_polled_first(source: Source) -> list[SourceQuery]:
+def _parts_least_recently_polled_first(
+    source: Source, connector: Connector
+) -> list[tuple[PlannedQuery, SourceQuery]]:
     polled_at = dict(SourceCursor.objects.filter(source=source).values_list("query_key", "updated_at"))
     never = datetime.min.replace(tzinfo=UTC)
-    return sorted(
-        source_queries(source=source), key=lambda query: (polled_at.get(query.key) or never, query.key)
-    )
+    parts = [
+        (planned, part)
+        for planned in source_queries(source=source)
+        for part in connector.plan_queries(planned.query)
+    ]
+    return sorted(parts, key=lambda pair: (polled_at.get(pair[1].key) or never, pair[1].key))
 
 
-def _run_count(run: SyncRun, stored: IngestResult) -> None:
+def _check_budgets(source: Source, hospital: Hospital | None) -> None:
+    if costs.cost_per_read(source) == 0:
+        return
+    state = costs.source_budget_state(source)
+    if state.exhausted:
+        raise BudgetReached(
+            f"{source.name} reached its monthly budget of ${state.budget} (spent ${state.spent})."
+        )
+    if hospital is not None:
+        hospital_state = costs.hospital_budget_state(hospital)
+        if hospital_state.exhausted:
+            raise BudgetReached(
+                f"{hospital.name} reached its monthly budget of ${hospital_state.budget} "
+                f"(spent ${hospital_state.spent})."
+            )
+
+
+def _run_count(run: SyncRun, api_calls: int, reads: int, items: int, stored: IngestResult) -> None:
+    run.api_calls += api_calls
+    run.billable_reads += reads
+    run.items_fetched += items
     run.mentions_new += stored.new
     run.duplicates += stored.duplicates
     run.rejected += stored.rejected
@@ -123,21 +174,43 @@ def _run_finish(run: SyncRun, source: Source, *, error: ConnectorError | None = 
     run.finished_at = now
     run.status = SyncRun.Status.FAILED if error else SyncRun.Status.SUCCEEDED
     run.error = str(error) if error else ""
+    if error is not None and error.retry_after:
+        run.rate_limit_wait_seconds = int(error.retry_after)
     run.save()
     if error is None:
-        source.status, source.last_error = Source.Status.OK, ""
-    elif error.permanent:
-        source.status, source.last_error = Source.Status.BROKEN, str(error)
+        source.status, source.last_error, source.how_to_fix = Source.Status.OK, "", ""
+        coverage.gap_close(source=source, at=now)
     else:
-        source.status, source.last_error = Source.Status.ERROR, str(error)
+        source.status = Source.Status.BROKEN if error.permanent else Source.Status.ERROR
+        source.last_error, source.how_to_fix = str(error), error.how_to_fix
+        if error.permanent:
+            reason = CoverageGap.Reason.CREDENTIALS
+        elif error.retry_after:
+            reason = CoverageGap.Reason.RATE_LIMIT
+        else:
+            reason = CoverageGap.Reason.OUTAGE
+        coverage.gap_open(source=source, reason=reason, detail=str(error))
     source.last_run_at = now
-    source.save(update_fields=["status", "last_error", "last_run_at"])
+    source.save(update_fields=["status", "last_error", "how_to_fix", "last_run_at"])
+
+
+def _run_stop_for_budget(run: SyncRun, source: Source, message: str) -> None:
+    now = timezone.now()
+    run.finished_at, run.status, run.error = now, SyncRun.Status.BUDGET_STOPPED, message
+    run.save()
+    coverage.gap_open(source=source, reason=CoverageGap.Reason.BUDGET, detail=message)
+    source.last_error = message
+    source.how_to_fix = "Raise the monthly budget on the source (or the hospital), or wait for next month."
+    source.last_run_at = now
+    source.save(update_fields=["last_error", "how_to_fix", "last_run_at"])
+    logger.warning("budget stop: %s", message)
 
 
 def sources_claim_due(*, now: datetime | None = None) -> list[int]:
     """Ids of enabled, polled sources whose next poll is due, each claimed by moving its next poll on.
 
     The conditional UPDATE must change exactly one row, so two schedulers never both claim a source.
+    A source close to its monthly budget is polled less often.
     """
     now = now or timezone.now()
     due = (
@@ -147,10 +220,12 @@ def sources_claim_due(*, now: datetime | None = None) -> list[int]:
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
     )
     claimed = []
-    for source in due.only("id", "next_poll_at", "poll_interval_minutes"):
-        next_poll_at = now + timedelta(minutes=source.poll_interval_minutes)
+    for source in due:
+        interval = timedelta(minutes=source.poll_interval_minutes)
+        if source.monthly_budget_usd is not None and costs.source_budget_state(source, now).slow_down:
+            interval *= settings.BUDGET_SLOWDOWN_FACTOR
         if Source.objects.filter(pk=source.pk, next_poll_at=source.next_poll_at).update(
-            next_poll_at=next_poll_at
+            next_poll_at=now + interval
         ):
             claimed.append(source.pk)
     return claimed
