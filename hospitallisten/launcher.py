@@ -45,8 +45,10 @@ def _embedded_postgres_url(keep_alive: list) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
+    # The server listens on a unix socket in its data directory; django-environ reads a percent-encoded
+    # absolute path before the database name as the socket directory.
     socket_dir = quote(str(server.pgdata), safe="")
-    return f"postgres://postgres@{socket_dir}/{DATABASE_NAME}"
+    return f"postgres://postgres@/{socket_dir}/{DATABASE_NAME}"
 
 
 def _local_redis_url() -> str | None:

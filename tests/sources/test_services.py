@@ -113,13 +113,16 @@ def test_a_transient_error_is_recorded_and_raised_for_retry(demo_source, monkeyp
 
 def test_a_source_being_polled_elsewhere_is_skipped(demo_source):
     other = connections.create_connection("default")  # Stands in for another worker's session.
+    lock = [sync.SOURCE_LOCK_NAMESPACE, demo_source.pk]
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [sync.SOURCE_LOCK_NAMESPACE, demo_source.pk])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", lock)
         assert source_sync(source_id=demo_source.pk) is None
+        assert SyncRun.objects.count() == 0
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", lock)
     finally:
         other.close()
-    assert SyncRun.objects.count() == 0
     assert source_sync(source_id=demo_source.pk) is not None
 
 
