@@ -26,10 +26,13 @@ class MatchResult:
 UNMATCHED = MatchResult(status="unmatched")
 
 
+def _words_pattern(phrase: str) -> str:
+    # Any run of whitespace between words, so "St.  Brigid's" still matches.
+    return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
 def _phrase_pattern(phrase: str) -> str:
-    # Whole words, any run of whitespace between them, so "St.  Brigid's" still matches.
-    words = [re.escape(word) for word in phrase.split()]
-    return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+    return r"(?<!\w)" + _words_pattern(phrase) + r"(?!\w)"
 
 
 class TermMatcher:
@@ -39,8 +42,9 @@ class TermMatcher:
         self._terms = {term.id: term for term in terms if term.text.strip()}
         # Longest first, so "Mercy Valley Hospital" wins over "Mercy" at the same position.
         ordered = sorted(self._terms.values(), key=lambda term: len(term.text), reverse=True)
-        alternatives = [f"(?P<t{term.id}>{_phrase_pattern(term.text)})" for term in ordered]
-        self._pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        alternatives = "|".join(f"(?P<t{term.id}>{_words_pattern(term.text)}(?!\\w))" for term in ordered)
+        # One word-boundary check per position, outside the alternation, keeps the scan fast.
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if ordered else None
         self._exclusions = {
             term.id: [re.compile(_phrase_pattern(phrase), re.IGNORECASE) for phrase in term.exclusions]
             for term in ordered
