@@ -4,10 +4,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from sources.connectors.base import Connector
+from sources.connectors.brave import BraveSearchConnector
 from sources.connectors.demo import DemoConnector
+from sources.connectors.feeds import FeedConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
-    DemoConnector.kind: DemoConnector,
+    connector.kind: connector
+    for connector in (
+        DemoConnector,
+        BraveSearchConnector,
+        FeedConnector,
+    )
 }
 
 
