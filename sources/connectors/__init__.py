@@ -4,9 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sources.connectors.base import Connector
+from sources.connectors.bluesky import BlueskyConnector
 from sources.connectors.brave import BraveSearchConnector
 from sources.connectors.demo import DemoConnector
 from sources.connectors.feeds import FeedConnector
+from sources.connectors.x import XConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.kind: connector
@@ -14,6 +16,8 @@ CONNECTORS: dict[str, type[Connector]] = {
         DemoConnector,
         BraveSearchConnector,
         FeedConnector,
+        XConnector,
+        BlueskyConnector,
     )
 }
 

@@ -36,7 +36,7 @@ def count(raw: Mapping[str, Any], key: str) -> int:
         return 0
     try:
         number = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise NormalizationError(f"field '{key}' must be a whole number, got {value!r:.40}") from None
     if number < 0:
         raise NormalizationError(f"field '{key}' must not be negative, got {number}")
