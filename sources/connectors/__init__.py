@@ -8,6 +8,8 @@ from sources.connectors.bluesky import BlueskyConnector
 from sources.connectors.brave import BraveSearchConnector
 from sources.connectors.demo import DemoConnector
 from sources.connectors.feeds import FeedConnector
+from sources.connectors.google_reviews import GoogleReviewsConnector
+from sources.connectors.reddit import RedditConnector
 from sources.connectors.x import XConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
@@ -17,6 +19,8 @@ CONNECTORS: dict[str, type[Connector]] = {
         BraveSearchConnector,
         FeedConnector,
         XConnector,
+        RedditConnector,
+        GoogleReviewsConnector,
         BlueskyConnector,
     )
 }
