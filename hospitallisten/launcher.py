@@ -112,6 +112,7 @@ def main() -> int:
     print(f"==> Database: {database_url.split('@')[-1]}\n==> Redis: {redis_url}")
     _manage("migrate", "--noinput", env=env)
     _manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    _manage("setup_classifier", env=env)
     if not options.no_demo:
         _manage("setup_demo", env=env)
 

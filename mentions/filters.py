@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from enrichment.taxonomy import Category, Severity
 from mentions.models import Mention, Platform
 from tracking.models import Hospital
 
@@ -32,6 +33,15 @@ class MentionFilterSet(django_filters.FilterSet):
         empty_label="Any sentiment",
         label="Sentiment",
     )
+    complaint = django_filters.BooleanFilter(
+        field_name="is_complaint",
+        label="Complaint",
+        widget=forms.Select(
+            choices=[("", "Complaints or not"), ("true", "Complaints"), ("false", "Not complaints")]
+        ),
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, empty_label="Any severity")
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

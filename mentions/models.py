@@ -4,6 +4,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from enrichment.taxonomy import Category, Severity
+
 
 class Platform(models.TextChoices):
     X = "x", "X"
@@ -67,11 +69,16 @@ class Mention(models.Model):
     # Filled by the enrichment step.
     is_complaint = models.BooleanField(null=True, blank=True)
     complaint_probability = models.FloatField(null=True, blank=True)
-    category = models.CharField(max_length=40, blank=True)
+    category = models.CharField(max_length=40, choices=Category.choices, blank=True)
     category_probability = models.FloatField(null=True, blank=True)
-    severity = models.CharField(max_length=10, blank=True)
-    model_version = models.CharField(max_length=60, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    model_version = models.CharField(
+        max_length=60, blank=True, help_text="The classifier version that tagged it."
+    )
     enriched_at = models.DateTimeField(null=True, blank=True)
+    enrichment_error = models.TextField(
+        blank=True, help_text="Why the classifier could not tag this mention; it is kept and shown anyway."
+    )
 
     triage_status = models.CharField(max_length=12, choices=TriageStatus.choices, default=TriageStatus.NEW)
 
@@ -94,6 +101,12 @@ class Mention(models.Model):
             models.Index(fields=["hospital", "posted_at"], name="mention_hospital_posted"),
             models.Index(fields=["posted_at"], name="mention_posted"),
             models.Index(fields=["source", "posted_at"], name="mention_source_posted"),
+            # The enrichment sweeper looks for mentions the classifier has not tagged yet.
+            models.Index(
+                fields=["collected_at"],
+                name="mention_unenriched",
+                condition=models.Q(enriched_at__isnull=True, enrichment_error=""),
+            ),
             GinIndex(fields=["search_vector"], name="mention_search"),
         ]
 

@@ -9,6 +9,7 @@ from django.db import connection, models, transaction
 from psycopg2.extras import execute_values
 
 from enrichment.sentiment import sentiment_score
+from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
 from mentions.models import ImportJob, Mention, RejectedPayload
 from sources.connectors.base import MentionData, NormalizationError
@@ -49,7 +50,8 @@ def mention_ingest(
     """Normalize, match, score and store a batch of raw items.
 
     Writes Mention rows (skipping any already stored), their matched terms, and a RejectedPayload for each
-    item that could not be normalized. Safe to repeat: a retried or concurrent batch stores nothing twice.
+    item that could not be normalized; enqueues enrichment of the new mentions after commit. Safe to
+    repeat: a retried or concurrent batch stores nothing twice.
     """
     matcher = matcher or term_matcher_build()
     mentions: list[Mention] = []
@@ -78,6 +80,7 @@ def mention_ingest(
             ignore_conflicts=True,
         )
         RejectedPayload.objects.bulk_create(rejected)
+        mentions_enrich_enqueue(mention_ids=[mention_id for mention_id, _, _ in inserted])
     if rejected:
         logger.warning("source %s: kept %d payloads that failed to normalize", source.pk, len(rejected))
     return IngestResult(

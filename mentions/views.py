@@ -1,8 +1,12 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from enrichment.services import mention_correct
+from mentions.forms import MentionCorrectionForm
 from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_get
 
@@ -23,10 +27,38 @@ def mention_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def mention_detail(request: HttpRequest, mention_id: int) -> HttpResponse:
+def _get_mention(mention_id: int) -> Mention:
     try:
-        mention = mention_get(mention_id=mention_id)
+        return mention_get(mention_id=mention_id)
     except Mention.DoesNotExist:
         raise Http404("No such mention.") from None
-    return render(request, "mentions/mention_detail.html", {"mention": mention})
+
+
+@login_required
+def mention_detail(request: HttpRequest, mention_id: int, correction_form=None) -> HttpResponse:
+    mention = _get_mention(mention_id)
+    if correction_form is None:
+        correction_form = MentionCorrectionForm(
+            initial={
+                "is_complaint": "true" if mention.is_complaint else "false",
+                "category": mention.category,
+                "severity": mention.severity,
+            }
+        )
+    context = {"mention": mention, "correction_form": correction_form}
+    return render(
+        request, "mentions/mention_detail.html", context, status=400 if correction_form.errors else 200
+    )
+
+
+@require_POST
+@login_required
+@permission_required("enrichment.add_classificationlabel", raise_exception=True)
+def mention_correct_tags(request: HttpRequest, mention_id: int) -> HttpResponse:
+    mention = _get_mention(mention_id)
+    form = MentionCorrectionForm(request.POST)
+    if not form.is_valid():
+        return mention_detail(request, mention_id, correction_form=form)
+    mention_correct(mention=mention, user=request.user, **form.cleaned_data)
+    messages.success(request, "Thanks: the correction is saved and the next model version learns from it.")
+    return redirect("mentions:mention_detail", mention_id=mention.pk)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MentionFactory
+from tests.factories import MentionFactory, UserFactory
 
 PAGES = [reverse("dashboards:overview"), reverse("mentions:mention_list")]
 
@@ -107,3 +107,59 @@ def test_mention_detail_links_to_the_original_post(marketer_client, hospitals):
 def test_mention_detail_of_a_missing_mention_is_404(marketer_client):
     response = marketer_client.get(reverse("mentions:mention_detail", args=[999999]))
     assert response.status_code == 404
+
+
+def test_staff_with_permission_can_correct_a_mentions_tags(client, hospitals):
+    from django.contrib.auth.models import Permission
+
+    manager = UserFactory(username="pat")
+    manager.user_permissions.add(Permission.objects.get(codename="add_classificationlabel"))
+    client.force_login(manager)
+    mention = MentionFactory(hospital=hospitals["riverside"], is_complaint=False)
+    url = reverse("mentions:mention_correct", args=[mention.pk])
+    response = client.post(url, {"is_complaint": "true", "category": "wait_times", "severity": "medium"})
+    assert response.status_code == 302
+    mention.refresh_from_db()
+    assert (mention.is_complaint, mention.category, mention.severity) == (True, "wait_times", "medium")
+
+
+def test_a_correction_form_error_says_what_to_fix(client, hospitals):
+    from django.contrib.auth.models import Permission
+
+    manager = UserFactory(username="pat")
+    manager.user_permissions.add(Permission.objects.get(codename="add_classificationlabel"))
+    client.force_login(manager)
+    mention = MentionFactory(hospital=hospitals["riverside"])
+    response = client.post(reverse("mentions:mention_correct", args=[mention.pk]), {"is_complaint": "true"})
+    assert response.status_code == 400
+    assert b"Choose what the complaint is about." in response.content
+    assert b"Choose how serious the complaint is." in response.content
+
+
+def test_users_without_permission_cannot_correct_tags(marketer_client, hospitals):
+    mention = MentionFactory(hospital=hospitals["riverside"])
+    response = marketer_client.post(
+        reverse("mentions:mention_correct", args=[mention.pk]), {"is_complaint": "false"}
+    )
+    assert response.status_code == 403
+    assert (
+        b"Correct the tags"
+        not in marketer_client.get(reverse("mentions:mention_detail", args=[mention.pk])).content
+    )
+
+
+def test_mention_list_filters_by_complaint_category_and_severity(marketer_client, hospitals):
+    MentionFactory(hospital=hospitals["riverside"], is_complaint=True, category="safety", severity="critical")
+    MentionFactory(
+        hospital=hospitals["riverside"], is_complaint=True, category="wait_times", severity="medium"
+    )
+    MentionFactory(hospital=hospitals["riverside"], is_complaint=False)
+    url = reverse("mentions:mention_list")
+
+    def count(**params):
+        return len(marketer_client.get(url, params).context["page"].object_list)
+
+    assert count(complaint="true") == 2
+    assert count(complaint="false") == 1
+    assert count(category="safety") == 1
+    assert count(severity="critical") == 1

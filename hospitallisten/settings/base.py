@@ -117,6 +117,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"sources.*": {"queue": "ingest"}}
+# Enrichment is CPU-bound and runs on the default queue, so slow polls never hold it up.
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_ACKS_LATE = True
@@ -134,6 +135,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.sources_sync_due",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
+    },
+    "enrichment-pending": {
+        "task": "enrichment.mentions_enrich_pending",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
     },
     "imports-run-pending": {
         "task": "mentions.import_jobs_run_pending",
@@ -153,3 +159,8 @@ SOURCE_COST_PER_READ_USD = {"x": "0.005", "brave_search": "0.005"}
 # From this share of a monthly budget on, polling slows down (the interval is multiplied) before it stops.
 BUDGET_SLOWDOWN_AT = 0.8
 BUDGET_SLOWDOWN_FACTOR = 4
+
+# Classifier model versions live here (one directory per version, plus active.json).
+ENRICHMENT_MODEL_DIR = env.path("ENRICHMENT_MODEL_DIR", default=BASE_DIR / "var" / "models")
+# Sentence embeddings for texts the fast model is unsure about: better accuracy, ~100x slower per text.
+ENRICHMENT_USE_EMBEDDINGS = env.bool("ENRICHMENT_USE_EMBEDDINGS", default=False)

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-key")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES, MIDDLEWARE, env  # noqa: E402
+from .base import BASE_DIR, DATABASES, MIDDLEWARE, env  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -22,4 +22,6 @@ DATABASES["default"]["TEST"] = {
 }
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+# A model directory of the suite's own, so tests never touch the models a local run uses.
+ENRICHMENT_MODEL_DIR = BASE_DIR / "var" / "test-models"
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,36 @@
+"""Thin Celery tasks around enrichment.services."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from enrichment.models import RetagJob
+from enrichment.services import mentions_enrich, mentions_enrich_pending, retag_job_run
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="enrichment.mentions_enrich", acks_late=True, soft_time_limit=120, time_limit=300)
+def mentions_enrich_task(mention_ids: list[int]) -> None:
+    mentions_enrich(mention_ids=mention_ids)
+
+
+@shared_task(name="enrichment.mentions_enrich_pending")
+def mentions_enrich_pending_task() -> None:
+    count = mentions_enrich_pending()
+    if count:
+        logger.info("re-enqueued enrichment of %d mentions", count)
+
+
+@shared_task(name="enrichment.retag_job_run", acks_late=True, soft_time_limit=240, time_limit=300)
+def retag_job_run_task(job_id: int) -> None:
+    try:
+        job = retag_job_run(job_id=job_id, max_chunks=20)
+    except RetagJob.DoesNotExist:
+        logger.warning("re-tag job %s no longer exists", job_id)
+        return
+    except SoftTimeLimitExceeded:
+        job = RetagJob.objects.get(pk=job_id)
+    if job.status == RetagJob.Status.RUNNING:
+        retag_job_run_task.delay(job_id)
