@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("mentions/", include("mentions.urls")),
     path("sources/", include("sources.urls")),
+    path("classifier/", include("enrichment.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
