@@ -1,6 +1,7 @@
 """Plotly figures for the dashboards, in one consistent look. Each returns the figure as JSON for the page."""
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
@@ -47,41 +48,149 @@ def _buckets(start: date, end: date, period: str) -> list[date]:
     return buckets
 
 
-def volume_chart(volume: dict[str, dict[date, int]], *, start: date, end: date, period: str) -> dict:
-    """Stacked bars of mentions per day or week by sentiment; empty days show as zero, not as gaps."""
+# Links from a bar to the mentions behind it: (series key, first day, last day) -> URL.
+PeriodLink = Callable[[str, date, date], str]
+RowLink = Callable[[str, str], str]
+
+
+def time_series_chart(
+    series: dict[str, dict[date, int]],
+    *,
+    names: dict[str, str],
+    colors: dict[str, str],
+    start: date,
+    end: date,
+    period: str,
+    title: str,
+    what: str,
+    by: str = "",
+    link: PeriodLink | None = None,
+) -> dict:
+    """Stacked bars per day or week, one trace per series; empty buckets show as zero, not as gaps."""
     buckets = _buckets(start, end, period)
+    span = timedelta(days=6 if period == "week" else 0)
     figure = go.Figure()
-    for label, counts in volume.items():
+    for key, name in names.items():
+        counts = series.get(key, {})
         figure.add_bar(
             x=buckets,
             y=[counts.get(bucket, 0) for bucket in buckets],
-            name=SENTIMENT_NAMES[label],
-            marker_color=SENTIMENT_COLORS[label],
+            name=name,
+            marker_color=colors.get(key, "#8a93a3"),
+            customdata=[link(key, bucket, bucket + span) for bucket in buckets] if link else None,
         )
     unit = "week" if period == "week" else "day"
     return _layout(
         figure,
-        title=f"Mention volume per {unit}, by sentiment",
+        title=f"{title} per {unit}{by}",
         x_title="Week starting" if period == "week" else "Date",
-        y_title=f"Mentions per {unit}",
+        y_title=f"{what} per {unit}",
     )
 
 
-def breakdown_chart(rows: list[tuple[str, dict[str, int]]], *, title: str, y_title: str) -> dict:
+def volume_chart(
+    volume: dict[str, dict[date, int]], *, start: date, end: date, period: str, link: PeriodLink | None = None
+) -> dict:
+    """Mentions per day or week, stacked by sentiment."""
+    return time_series_chart(
+        volume,
+        names=SENTIMENT_NAMES,
+        colors=SENTIMENT_COLORS,
+        start=start,
+        end=end,
+        period=period,
+        title="Mention volume",
+        what="Mentions",
+        by=", by sentiment",
+        link=link,
+    )
+
+
+CATEGORY_COLORS = {
+    "safety": "#7f1d1d",
+    "clinical_quality": "#c2410c",
+    "privacy_rights": "#a21caf",
+    "admission_discharge": "#4338ca",
+    "staff_attitude": "#dc2626",
+    "communication": "#0e7490",
+    "wait_times": "#d97706",
+    "appointments_access": "#2563eb",
+    "billing_insurance": "#15803d",
+    "facilities_environment": "#64748b",
+    "": "#cbd5e1",
+}
+
+
+def category_chart(
+    volume: dict[str, dict[date, int]],
+    *,
+    names: dict[str, str],
+    start: date,
+    end: date,
+    period: str,
+    link: PeriodLink | None = None,
+) -> dict:
+    """Complaints per day or week, stacked by category (most serious categories at the bottom)."""
+    present = {key: name for key, name in names.items() if volume.get(key)}
+    return time_series_chart(
+        volume,
+        names=present,
+        colors=CATEGORY_COLORS,
+        start=start,
+        end=end,
+        period=period,
+        title="Complaints by category",
+        what="Complaints",
+        link=link,
+    )
+
+
+def breakdown_chart(rows, *, title: str, y_title: str, link: RowLink | None = None) -> dict:
     """Horizontal stacked bars of mentions by sentiment for each row (a source or a hospital)."""
-    names = [name for name, _ in rows][::-1]
+    ordered = list(rows)[::-1]
+    names = [row.label + (" (yours)" if row.is_own else "") for row in ordered]
     figure = go.Figure()
     for label in SENTIMENT_COLORS:
         figure.add_bar(
             y=names,
-            x=[counts[label] for _, counts in rows][::-1],
+            x=[row.counts[label] for row in ordered],
             name=SENTIMENT_NAMES[label],
             marker_color=SENTIMENT_COLORS[label],
             orientation="h",
+            customdata=[link(row.key, label) for row in ordered] if link else None,
         )
-    height = max(220, 90 + 44 * len(rows))
+    height = max(220, 90 + 44 * len(ordered))
     return _layout(
         figure, title=title, x_title="Mentions", y_title=y_title, height=height, hovermode="y unified"
+    )
+
+
+def share_chart(rows, *, link: RowLink | None = None) -> dict:
+    """Share of voice and complaint rate for each hospital, side by side, in percent."""
+    total = sum(row.total for row in rows) or 1
+    names = [row.label + (" (yours)" if row.is_own else "") for row in rows]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names,
+        y=[round(100 * row.total / total, 1) for row in rows],
+        name="Share of voice",
+        marker_color="#1d5fa8",
+        customdata=[link(row.key, "") for row in rows] if link else None,
+    )
+    figure.add_bar(
+        x=names,
+        y=[round(100 * row.complaints / row.total, 1) if row.total else 0 for row in rows],
+        name="Complaint rate",
+        marker_color="#d64545",
+        customdata=[link(row.key, "complaints") for row in rows] if link else None,
+    )
+    return _layout(
+        figure,
+        title="Share of voice and complaint rate",
+        x_title="Hospital",
+        y_title="% (of all mentions / of the hospital's mentions)",
+        barmode="group",
+        hovermode="x unified",
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 
-from mentions.models import Mention
+from mentions.models import Mention, Platform
 
 SENTIMENTS = ("negative", "neutral", "positive")
 
@@ -26,10 +26,14 @@ class MentionTotals:
             return None
         return round(100 * (self.positive - self.negative) / self.total)
 
+    @property
+    def negative_share(self) -> int | None:
+        return round(100 * self.negative / self.total) if self.total else None
+
 
 def mention_totals(*, mentions: QuerySet[Mention]) -> MentionTotals:
     counts = mentions.aggregate(
-        total=Count("*"),
+        total=Count("pk"),
         positive=Count("pk", filter=Q(sentiment_label="positive")),
         neutral=Count("pk", filter=Q(sentiment_label="neutral")),
         negative=Count("pk", filter=Q(sentiment_label="negative")),
@@ -38,47 +42,88 @@ def mention_totals(*, mentions: QuerySet[Mention]) -> MentionTotals:
     return MentionTotals(**counts)
 
 
-def mention_volume_by_period(*, mentions: QuerySet[Mention], period: str) -> dict[str, dict[date, int]]:
-    """Mention counts per day or week (the week's Monday), by sentiment label."""
+def _volume(mentions: QuerySet[Mention], period: str, field: str) -> dict[str, dict[date, int]]:
     trunc = TruncWeek if period == "week" else TruncDay
     rows = (
         mentions.annotate(bucket=trunc("posted_at"))
-        .values("bucket", "sentiment_label")
-        .annotate(n=Count("*"))
+        .values("bucket", field)
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    volume: dict[str, dict[date, int]] = {label: {} for label in SENTIMENTS}
+    volume: dict[str, dict[date, int]] = {}
     for row in rows:
-        label = row["sentiment_label"] or "neutral"
+        series = volume.setdefault(row[field] or "", {})
         day = row["bucket"].date()
-        volume[label][day] = volume[label].get(day, 0) + row["n"]
+        series[day] = series.get(day, 0) + row["n"]
     return volume
 
 
-def mention_counts_by_platform(*, mentions: QuerySet[Mention]) -> list[tuple[str, dict[str, int]]]:
-    """(platform label, {sentiment: count}) for each platform, largest first."""
-    rows = mentions.values("platform", "sentiment_label").annotate(n=Count("*")).order_by()
-    labels = dict(Mention._meta.get_field("platform").choices)
+def mention_volume_by_period(*, mentions: QuerySet[Mention], period: str) -> dict[str, dict[date, int]]:
+    """Mention counts per day or week (the week's Monday), by sentiment label."""
+    volume = _volume(mentions, period, "sentiment_label")
+    unlabelled = volume.pop("", {})
+    result = {label: volume.get(label, {}) for label in SENTIMENTS}
+    for day, n in unlabelled.items():
+        result["neutral"][day] = result["neutral"].get(day, 0) + n
+    return result
+
+
+def complaint_volume_by_category(*, mentions: QuerySet[Mention], period: str) -> dict[str, dict[date, int]]:
+    """Complaint counts per day or week, by category (uncategorised complaints under "")."""
+    return _volume(mentions.filter(is_complaint=True), period, "category")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    key: str
+    label: str
+    counts: dict[str, int]
+    is_own: bool = False
+    complaints: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def mention_counts_by_platform(*, mentions: QuerySet[Mention]) -> list[BreakdownRow]:
+    """Mentions by platform and sentiment, largest first."""
+    rows = mentions.values("platform", "sentiment_label").annotate(n=Count("pk")).order_by()
+    labels = dict(Platform.choices)
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
-        by_sentiment = counts.setdefault(
-            labels.get(row["platform"], row["platform"]), dict.fromkeys(SENTIMENTS, 0)
-        )
+        by_sentiment = counts.setdefault(row["platform"], dict.fromkeys(SENTIMENTS, 0))
         by_sentiment[row["sentiment_label"] or "neutral"] += row["n"]
-    return sorted(counts.items(), key=lambda item: sum(item[1].values()), reverse=True)
+    result = [
+        BreakdownRow(key=key, label=labels.get(key, key), counts=value) for key, value in counts.items()
+    ]
+    return sorted(result, key=lambda row: row.total, reverse=True)
 
 
-def mention_counts_by_hospital(*, mentions: QuerySet[Mention]) -> list[tuple[str, bool, dict[str, int]]]:
-    """(hospital name, is own, {sentiment: count}): own hospital first, then competitors by volume."""
+def mention_counts_by_hospital(*, mentions: QuerySet[Mention]) -> list[BreakdownRow]:
+    """Mentions by hospital and sentiment, with complaints: own hospital first, then by volume."""
     rows = (
         mentions.filter(hospital__isnull=False)
-        .values("hospital__name", "hospital__is_own", "sentiment_label")
-        .annotate(n=Count("*"))
+        .values("hospital__slug", "hospital__name", "hospital__is_own", "sentiment_label")
+        .annotate(n=Count("pk"), complaints=Count("pk", filter=Q(is_complaint=True)))
         .order_by()
     )
-    counts: dict[tuple[str, bool], dict[str, int]] = {}
+    merged: dict[str, dict] = {}
     for row in rows:
-        key = (row["hospital__name"], row["hospital__is_own"])
-        counts.setdefault(key, dict.fromkeys(SENTIMENTS, 0))[row["sentiment_label"] or "neutral"] += row["n"]
-    ordered = sorted(counts.items(), key=lambda item: (not item[0][1], -sum(item[1].values())))
-    return [(name, is_own, by_sentiment) for (name, is_own), by_sentiment in ordered]
+        entry = merged.setdefault(
+            row["hospital__slug"],
+            {
+                "label": row["hospital__name"],
+                "own": row["hospital__is_own"],
+                "counts": dict.fromkeys(SENTIMENTS, 0),
+            },
+        )
+        entry["counts"][row["sentiment_label"] or "neutral"] += row["n"]
+        entry["complaints"] = entry.get("complaints", 0) + row["complaints"]
+    result = [
+        BreakdownRow(
+            key=slug, label=e["label"], counts=e["counts"], is_own=e["own"], complaints=e["complaints"]
+        )
+        for slug, e in merged.items()
+    ]
+    return sorted(result, key=lambda row: (not row.is_own, -row.total))

@@ -5,4 +5,5 @@ from dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("export/<slug:chart>.csv", views.overview_chart_csv, name="overview_chart_csv"),
 ]

@@ -1,55 +1,96 @@
+import csv
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboards import charts
+from dashboards.exports import CHART_EXPORTS, csv_safe
+from dashboards.links import MentionLinks
 from dashboards.selectors import (
+    complaint_volume_by_category,
     mention_counts_by_hospital,
     mention_counts_by_platform,
     mention_totals,
     mention_volume_by_period,
 )
+from enrichment.taxonomy import Category
 from mentions.models import Mention
-from mentions.selectors import mention_filterset
+from mentions.selectors import mention_filterset, mention_filterset_previous_period
 from sources.selectors import coverage_gaps_between, source_freshness
+
+
+def _period(request: HttpRequest) -> str:
+    return "week" if request.GET.get("period") == "week" else "day"
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     filterset = mention_filterset(data=request.GET, default_period=True)
-    valid = filterset.is_valid()
-    mentions = filterset.qs if valid else Mention.objects.none()
-    start, end = filterset.period() if valid else (None, None)
-    period = "week" if request.GET.get("period") == "week" else "day"
+    if not filterset.is_valid():
+        return render(
+            request, "dashboards/overview.html", {"filterset": filterset, "freshness": source_freshness()}
+        )
+    mentions = filterset.qs
+    start, end = filterset.period()
+    period = _period(request)
     context = {
         "filterset": filterset,
         "period": period,
         "totals": mention_totals(mentions=mentions),
+        "previous": mention_totals(mentions=mention_filterset_previous_period(filterset).qs),
         "freshness": source_freshness(),
+        "gaps": list(coverage_gaps_between(start=start, end=end)),
     }
-    if valid:
-        context["gaps"] = list(coverage_gaps_between(start=start, end=end))
-    if valid and context["totals"].total:
+    if context["totals"].total:
+        links = MentionLinks(filterset.data)
         by_hospital = mention_counts_by_hospital(mentions=mentions)
+        first, last = start.date(), end.date()
         context["charts"] = {
             "volume": charts.shade_gaps(
                 charts.volume_chart(
                     mention_volume_by_period(mentions=mentions, period=period),
-                    start=start.date(),
-                    end=end.date(),
+                    start=first,
+                    end=last,
                     period=period,
+                    link=links.sentiment_in_period,
                 ),
                 context["gaps"],
                 start=start,
                 end=end,
             ),
-            "platforms": charts.breakdown_chart(
-                mention_counts_by_platform(mentions=mentions), title="Mentions by source", y_title="Source"
+            "categories": charts.category_chart(
+                complaint_volume_by_category(mentions=mentions, period=period),
+                names={**dict(Category.choices), "": "Uncategorised"},
+                start=first,
+                end=last,
+                period=period,
+                link=links.category_in_period,
             ),
+            "share": charts.share_chart(by_hospital, link=links.hospital),
             "hospitals": charts.breakdown_chart(
-                [(name + (" (yours)" if own else ""), counts) for name, own, counts in by_hospital],
-                title="Your hospital beside competitors",
-                y_title="Hospital",
+                by_hospital, title="Your hospital beside competitors", y_title="Hospital", link=links.hospital
+            ),
+            "platforms": charts.breakdown_chart(
+                mention_counts_by_platform(mentions=mentions),
+                title="Mentions by source",
+                y_title="Source",
+                link=links.platform,
             ),
         }
     return render(request, "dashboards/overview.html", context)
+
+
+@login_required
+def overview_chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in CHART_EXPORTS:
+        raise Http404("No such chart.")
+    filterset = mention_filterset(data=request.GET, default_period=True)
+    mentions = filterset.qs if filterset.is_valid() else Mention.objects.none()
+    header, rows = CHART_EXPORTS[chart](mentions=mentions, period=_period(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hospitallisten-{chart}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([csv_safe(value) for value in row] for row in rows)
+    return response

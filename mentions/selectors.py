@@ -1,5 +1,7 @@
 """Reads of mentions for pages, dashboards and exports."""
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -32,3 +34,15 @@ def mention_get(*, mention_id: int) -> Mention:
 
 def rejected_payload_list() -> QuerySet[RejectedPayload]:
     return RejectedPayload.objects.select_related("source", "import_job")
+
+
+def mention_filterset_previous_period(filterset: MentionFilterSet) -> MentionFilterSet:
+    """The same filters over the period of equal length just before the selected one (for change figures)."""
+    start, end = filterset.period()
+    length = end - start
+    data = filterset.data.copy()
+    data["date_from"] = (start - length).date().isoformat()
+    data["date_to"] = (start - timedelta(days=1)).date().isoformat()
+    previous = MentionFilterSet(data=data, queryset=mention_base_queryset())
+    previous.is_valid()
+    return previous

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from dashboards.selectors import (
+    complaint_volume_by_category,
     mention_counts_by_hospital,
     mention_counts_by_platform,
     mention_totals,
@@ -45,21 +46,28 @@ def test_counts_by_platform_largest_first(hospitals, django_assert_num_queries):
     MentionFactory(platform="x", sentiment_label="neutral")
     with django_assert_num_queries(1):
         rows = mention_counts_by_platform(mentions=Mention.objects.all())
-    assert rows == [
-        ("Reddit", {"negative": 1, "neutral": 0, "positive": 1}),
-        ("X", {"negative": 0, "neutral": 1, "positive": 0}),
+    assert [(row.key, row.label, row.counts) for row in rows] == [
+        ("reddit", "Reddit", {"negative": 1, "neutral": 0, "positive": 1}),
+        ("x", "X", {"negative": 0, "neutral": 1, "positive": 0}),
     ]
 
 
 def test_counts_by_hospital_put_the_own_hospital_first(hospitals, django_assert_num_queries):
-    MentionFactory(hospital=hospitals["mercy"], sentiment_label="negative")
+    MentionFactory(hospital=hospitals["mercy"], sentiment_label="negative", is_complaint=True)
     MentionFactory(hospital=hospitals["mercy"], sentiment_label="negative")
     MentionFactory(hospital=hospitals["riverside"], sentiment_label="positive")
     MentionFactory(hospital=None)
     with django_assert_num_queries(1):
         rows = mention_counts_by_hospital(mentions=Mention.objects.all())
-    assert [(name, own) for name, own, _ in rows] == [
-        ("Riverside General Hospital", True),
-        ("Mercy Valley Hospital", False),
-    ]
-    assert rows[1][2]["negative"] == 2
+    assert [(row.key, row.is_own) for row in rows] == [("riverside", True), ("mercy-valley", False)]
+    assert (rows[1].counts["negative"], rows[1].complaints, rows[1].total) == (2, 1, 2)
+
+
+def test_complaints_by_category_per_week(hospitals, django_assert_num_queries):
+    MentionFactory(posted_at=at(2), is_complaint=True, category="safety")
+    MentionFactory(posted_at=at(3), is_complaint=True, category="safety")
+    MentionFactory(posted_at=at(3), is_complaint=True, category="")
+    MentionFactory(posted_at=at(3), is_complaint=False)
+    with django_assert_num_queries(1):
+        volume = complaint_volume_by_category(mentions=Mention.objects.all(), period="week")
+    assert volume == {"safety": {at(2).date(): 2}, "": {at(2).date(): 1}}

@@ -1,0 +1,61 @@
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import HospitalFactory, MentionFactory
+
+
+def test_every_chart_has_a_title_axis_titles_and_bars_that_link_to_their_mentions(marketer_client, hospitals):
+    riverside, mercy = hospitals["riverside"], hospitals["mercy"]
+    MentionFactory(hospital=riverside, sentiment_label="negative", is_complaint=True, category="safety")
+    MentionFactory(hospital=mercy, sentiment_label="positive", platform="reddit")
+    response = marketer_client.get(reverse("dashboards:overview"), {"hospital": "", "period": "week"})
+    charts = response.context["charts"]
+    assert set(charts) == {"volume", "categories", "share", "hospitals", "platforms"}
+    for name, figure in charts.items():
+        layout = figure["layout"]
+        assert layout["title"]["text"], name
+        assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"], name
+        assert all(trace.get("customdata") for trace in figure["data"]), f"{name} bars do not link"
+
+    safety = next(t for t in charts["categories"]["data"] if t["name"] == "Safety")
+    link = next(url for url, n in zip(safety["customdata"], safety["y"], strict=True) if n)
+    query = parse_qs(urlsplit(link).query)
+    assert query["complaint"] == ["true"] and query["category"] == ["safety"]
+    assert "period" not in query
+    listed = marketer_client.get(link).context["page"].object_list
+    assert [m.category for m in listed] == ["safety"]
+
+
+def test_kpis_compare_with_the_previous_period(marketer_client, hospitals):
+    now = timezone.now()
+    MentionFactory.create_batch(3, hospital=hospitals["riverside"], posted_at=now - timedelta(days=2))
+    MentionFactory.create_batch(2, hospital=hospitals["riverside"], posted_at=now - timedelta(days=100))
+    response = marketer_client.get(reverse("dashboards:overview"))
+    assert (response.context["totals"].total, response.context["previous"].total) == (3, 2)
+    assert b"+50% vs previous period" in response.content
+
+
+def test_chart_data_downloads_as_csv_with_formulas_neutralised(marketer_client, hospitals):
+    evil = HospitalFactory(name='=HYPERLINK("http://evil.example")', slug="evil")
+    MentionFactory(hospital=evil, sentiment_label="negative", is_complaint=True)
+    MentionFactory(hospital=hospitals["riverside"], sentiment_label="positive")
+    response = marketer_client.get(reverse("dashboards:overview_chart_csv", args=["hospitals"]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["hospital", "kind", "negative", "neutral", "positive", "complaints"]
+    assert ["Riverside General Hospital", "own", "0", "0", "1", "0"] in rows
+    assert any(row[0].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_an_unknown_chart_export_is_404(marketer_client):
+    assert marketer_client.get(reverse("dashboards:overview_chart_csv", args=["nope"])).status_code == 404
+
+
+def test_chart_export_requires_login(client, db):
+    response = client.get(reverse("dashboards:overview_chart_csv", args=["volume"]))
+    assert response.status_code == 302
