@@ -27,9 +27,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 if __package__:
+    from . import phrasebank_boundaries as boundaries
     from . import phrasebank_complaints as complaints
     from . import phrasebank_other as other
 else:  # run as a script: python enrichment/data/build_labelled_posts.py
+    import phrasebank_boundaries as boundaries
     import phrasebank_complaints as complaints
     import phrasebank_other as other
 
@@ -362,6 +364,20 @@ COMPLAINT_BANKS = [
     ("staff_attitude", complaints.STAFF_ATTITUDE),
     ("privacy_rights", complaints.PRIVACY_RIGHTS),
 ]
+# Cores written later for the confused category boundaries; ids "<category>.b<index>" keep them apart.
+BOUNDARY_BANKS = [
+    ("safety", boundaries.SAFETY),
+    ("clinical_quality", boundaries.CLINICAL_QUALITY),
+    ("staff_attitude", boundaries.STAFF_ATTITUDE),
+    ("communication", boundaries.COMMUNICATION),
+    ("wait_times", boundaries.WAIT_TIMES),
+    ("appointments_access", boundaries.APPOINTMENTS_ACCESS),
+    ("billing_insurance", boundaries.BILLING_INSURANCE),
+    ("facilities_environment", boundaries.FACILITIES_ENVIRONMENT),
+    ("privacy_rights", boundaries.PRIVACY_RIGHTS),
+    ("admission_discharge", boundaries.ADMISSION_DISCHARGE),
+]
+BOUNDARY_SEED_OFFSET = 1
 COMPLAINT_VARIANTS = 4
 SEVERITY_LETTERS = {"L": "low", "M": "medium", "H": "high", "C": "critical"}
 
@@ -641,8 +657,8 @@ def _render(
     return text, context
 
 
-def _complaint_rows(rng: random.Random) -> Iterator[dict]:
-    for category, bank in COMPLAINT_BANKS:
+def _bank_rows(rng: random.Random, banks: list[tuple[str, str]], *, id_prefix: str = "") -> Iterator[dict]:
+    for category, bank in banks:
         cores = [line for line in bank.strip().splitlines() if line.strip()]
         for index, line in enumerate(cores):
             forced_locale, rest = _parse_core(line)
@@ -664,8 +680,17 @@ def _complaint_rows(rng: random.Random) -> Iterator[dict]:
                     text = f"{text} {_expand(rng.choice(COMPLAINT_CLOSERS), context)}"
                 text = STYLE_FUNCTIONS[style](text, context, tone="bad")
                 yield _row(
-                    f"{category}.{index:03d}{GROUP_SEPARATOR}{variant}", text, True, category, severity, style
+                    f"{category}.{id_prefix}{index:03d}{GROUP_SEPARATOR}{variant}",
+                    text,
+                    True,
+                    category,
+                    severity,
+                    style,
                 )
+
+
+def _complaint_rows(rng: random.Random) -> Iterator[dict]:
+    yield from _bank_rows(rng, COMPLAINT_BANKS)
     for bank_name, bank, style in (
         ("news_complaint", complaints.NEWS_COMPLAINTS, "news"),
         ("survey_complaint", complaints.SURVEY_COMPLAINTS, "survey"),
@@ -726,6 +751,8 @@ def _row(
 def build_rows(seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
     rows = [*_complaint_rows(rng), *_other_rows(rng)]
+    # A separate stream, so adding boundary cores leaves every earlier row (and its split) unchanged.
+    rows += _bank_rows(random.Random(seed + BOUNDARY_SEED_OFFSET), BOUNDARY_BANKS, id_prefix="b")
     texts_seen: set[str] = set()
     unique = []
     for row in rows:
