@@ -20,16 +20,23 @@ def _layout(
     height: int = 360,
     hovermode: str = "x unified",
     barmode: str = "stack",
+    legend_below: bool = False,
 ) -> dict:
+    # Long legends go under the plot, where they can wrap without covering the title.
+    legend = (
+        {"orientation": "h", "y": -0.22, "x": 0, "xanchor": "left", "yanchor": "top"}
+        if legend_below
+        else {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"}
+    )
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         barmode=barmode,
         height=height,
-        margin={"l": 60, "r": 16, "t": 48, "b": 48},
+        margin={"l": 60, "r": 16, "t": 48, "b": 120 if legend_below else 48},
         font={"family": FONT, "size": 12, "color": "#1f2937"},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        legend=legend,
         hovermode=hovermode,
     )
     figure.update_xaxes(title_text=x_title, gridcolor="#eef0f3")
@@ -65,6 +72,7 @@ def time_series_chart(
     what: str,
     by: str = "",
     link: PeriodLink | None = None,
+    legend_below: bool = False,
 ) -> dict:
     """Stacked bars per day or week, one trace per series; empty buckets show as zero, not as gaps."""
     buckets = _buckets(start, end, period)
@@ -85,6 +93,8 @@ def time_series_chart(
         title=f"{title} per {unit}{by}",
         x_title="Week starting" if period == "week" else "Date",
         y_title=f"{what} per {unit}",
+        height=440 if legend_below else 360,
+        legend_below=legend_below,
     )
 
 
@@ -142,6 +152,7 @@ def category_chart(
         title="Complaints by category",
         what="Complaints",
         link=link,
+        legend_below=True,
     )
 
 
@@ -173,14 +184,14 @@ def share_chart(rows, *, link: RowLink | None = None) -> dict:
     figure.add_bar(
         x=names,
         y=[round(100 * row.total / total, 1) for row in rows],
-        name="Share of voice",
+        name="Share of voice (% of all mentions)",
         marker_color="#1d5fa8",
         customdata=[link(row.key, "") for row in rows] if link else None,
     )
     figure.add_bar(
         x=names,
         y=[round(100 * row.complaints / row.total, 1) if row.total else 0 for row in rows],
-        name="Complaint rate",
+        name="Complaint rate (% of its own mentions)",
         marker_color="#d64545",
         customdata=[link(row.key, "complaints") for row in rows] if link else None,
     )
@@ -188,9 +199,11 @@ def share_chart(rows, *, link: RowLink | None = None) -> dict:
         figure,
         title="Share of voice and complaint rate",
         x_title="Hospital",
-        y_title="% (of all mentions / of the hospital's mentions)",
+        y_title="Percent",
         barmode="group",
         hovermode="x unified",
+        height=400,
+        legend_below=True,
     )
 
 
