@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from clusters.tasks import clusters_assign_task
 from enrichment.models import RetagJob
 from enrichment.services import mentions_enrich, mentions_enrich_pending, retag_job_run
 
@@ -14,6 +15,8 @@ logger = logging.getLogger(__name__)
 @shared_task(name="enrichment.mentions_enrich", acks_late=True, soft_time_limit=120, time_limit=300)
 def mentions_enrich_task(mention_ids: list[int]) -> None:
     mentions_enrich(mention_ids=mention_ids)
+    # Outside any transaction here, so the cluster task sees the tags just written.
+    clusters_assign_task.delay(mention_ids)
 
 
 @shared_task(name="enrichment.mentions_enrich_pending")

@@ -20,7 +20,8 @@ def test_schedules_are_crontabs_that_expire():
     app.loader.import_default_modules()
     for name, entry in app.conf.beat_schedule.items():
         assert type(entry["schedule"]).__name__ == "crontab", name
-        assert entry["options"]["expires"] < 3600, name
+        # Each run expires within about its own interval, so a backlog never replays stale runs.
+        assert 0 < entry["options"]["expires"] <= 6 * 3600, name
         assert entry["task"] in app.tasks, f"{name} names an unknown task"
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sources",
     "dashboards",
     "enrichment",
+    "clusters",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    # Staggered off the hour so re-clustering does not land on the same minute as other hourly work.
+    "clusters-recluster": {
+        "task": "clusters.clusters_recluster",
+        "schedule": crontab(minute=17, hour="*/6"),
+        "options": {"expires": 6 * 3600 - 60},
+    },
+    "clusters-detect-emerging": {
+        "task": "clusters.clusters_detect_emerging",
+        "schedule": crontab(minute=47),
+        "options": {"expires": 3300},
+    },
     "imports-run-pending": {
         "task": "mentions.import_jobs_run_pending",
         "schedule": crontab(minute="*/5"),
@@ -164,3 +176,11 @@ BUDGET_SLOWDOWN_FACTOR = 4
 ENRICHMENT_MODEL_DIR = env.path("ENRICHMENT_MODEL_DIR", default=BASE_DIR / "var" / "models")
 # Sentence embeddings for texts the fast model is unsure about: better accuracy, ~100x slower per text.
 ENRICHMENT_USE_EMBEDDINGS = env.bool("ENRICHMENT_USE_EMBEDDINGS", default=False)
+
+# Who hears about an emerging complaint cluster: email addresses, and a Slack/Teams-style incoming webhook.
+ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
+ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HospitalListen <alerts@localhost>")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
