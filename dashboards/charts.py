@@ -279,3 +279,18 @@ def shade_gaps(figure_json: dict, gaps, *, start: datetime, end: datetime) -> di
         )
     figure_json["layout"]["shapes"] = shapes
     return figure_json
+
+
+def cluster_volume_chart(volume_by_week: list[tuple[date, int]], *, title: str) -> dict:
+    """Weekly complaints in one cluster."""
+    figure = go.Figure()
+    figure.add_bar(
+        x=[week for week, _ in volume_by_week],
+        y=[count for _, count in volume_by_week],
+        name="Complaints",
+        marker_color="#d64545",
+    )
+    figure.update_layout(showlegend=False)
+    return _layout(
+        figure, title="Complaints per week", x_title="Week starting", y_title="Complaints per week"
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clusters.selectors import cluster_list
 from dashboards import charts
 from dashboards.exports import CHART_EXPORTS, csv_safe
 from dashboards.links import MentionLinks
@@ -18,6 +19,8 @@ from enrichment.taxonomy import Category
 from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_filterset_previous_period
 from sources.selectors import coverage_gaps_between, source_freshness
+
+TOP_CLUSTERS = 8
 
 
 def _period(request: HttpRequest) -> str:
@@ -42,6 +45,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         "freshness": source_freshness(),
         "gaps": list(coverage_gaps_between(start=start, end=end)),
     }
+    cleaned = filterset.form.cleaned_data
+    context["top_clusters"] = cluster_list(
+        since=start,
+        until=end,
+        hospital=cleaned.get("hospital"),
+        category=cleaned.get("category") or None,
+        source_platform=cleaned.get("platform") or None,
+        limit=TOP_CLUSTERS,
+    )
     if context["totals"].total:
         links = MentionLinks(filterset.data)
         by_hospital = mention_counts_by_hospital(mentions=mentions)

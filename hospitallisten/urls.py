@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("mentions/", include("mentions.urls")),
+    path("clusters/", include("clusters.urls")),
     path("sources/", include("sources.urls")),
     path("classifier/", include("enrichment.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

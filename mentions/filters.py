@@ -42,6 +42,9 @@ class MentionFilterSet(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
     severity = django_filters.ChoiceFilter(choices=Severity.choices, empty_label="Any severity")
+    cluster = django_filters.NumberFilter(
+        field_name="cluster_member__cluster", label="Cluster", widget=forms.HiddenInput()
+    )
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
