@@ -93,6 +93,8 @@ def time_series_chart(
         title=f"{title} per {unit}{by}",
         x_title="Week starting" if period == "week" else "Date",
         y_title=f"{what} per {unit}",
+        # "closest", so a click reports the segment under the pointer, not every series at that date.
+        hovermode="closest",
         height=440 if legend_below else 360,
         legend_below=legend_below,
     )
@@ -201,7 +203,7 @@ def share_chart(rows, *, link: RowLink | None = None) -> dict:
         x_title="Hospital",
         y_title="Percent",
         barmode="group",
-        hovermode="x unified",
+        hovermode="closest",
         height=400,
         legend_below=True,
     )

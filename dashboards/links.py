@@ -11,9 +11,10 @@ PAGE_ONLY = ("period", "page")
 
 class MentionLinks:
     def __init__(self, data: QueryDict):
-        self._base = data.copy()
-        for key in PAGE_ONLY:
-            self._base.pop(key, None)
+        self._base = QueryDict(mutable=True)
+        for key, value in data.items():
+            if value and key not in PAGE_ONLY:
+                self._base[key] = value
         self._list_url = reverse("mentions:mention_list")
 
     def url(self, **overrides: str) -> str:

@@ -8,6 +8,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from clusters.tasks import clusters_assign_task
 from enrichment.models import RetagJob
 from enrichment.services import mentions_enrich, mentions_enrich_pending, retag_job_run
+from triage.services import queue_items_sync
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +16,8 @@ logger = logging.getLogger(__name__)
 @shared_task(name="enrichment.mentions_enrich", acks_late=True, soft_time_limit=120, time_limit=300)
 def mentions_enrich_task(mention_ids: list[int]) -> None:
     mentions_enrich(mention_ids=mention_ids)
+    # Complaints about the customer's own hospital join the triage queue as soon as they are tagged.
+    queue_items_sync(mention_ids=mention_ids)
     # Outside any transaction here, so the cluster task sees the tags just written.
     clusters_assign_task.delay(mention_ids)
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sources",
     "dashboards",
     "enrichment",
+    "triage",
     "clusters",
 ]
 

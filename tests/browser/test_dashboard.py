@@ -1,0 +1,67 @@
+"""A marketing user opens the overview, narrows it with a filter and clicks into the mentions behind a bar."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.conftest import sign_in
+from tests.factories import MentionFactory, UserFactory
+
+
+def tallest_bar(page, figure: str) -> dict:
+    """The on-screen box of the chart's tallest bar (empty days are drawn as zero-height bars)."""
+    return page.evaluate(
+        """figure => {
+            const boxes = [...document.querySelectorAll(`[data-figure='${figure}'] .bars path`)]
+                .map(path => path.getBoundingClientRect());
+            const box = boxes.reduce((a, b) => (b.height > a.height ? b : a));
+            return {x: box.x, y: box.y, width: box.width, height: box.height};
+        }""",
+        figure,
+    )
+
+
+@pytest.fixture
+def demo_mentions(transactional_db, hospitals):
+    now = timezone.now()
+    for day in range(10):
+        MentionFactory(
+            hospital=hospitals["riverside"],
+            sentiment_label="negative",
+            is_complaint=True,
+            category="wait_times",
+            severity="medium",
+            text=f"Waited {day + 3} hours in the Riverside ER",
+            posted_at=now - timedelta(days=day, hours=1),
+        )
+        MentionFactory(
+            hospital=hospitals["mercy"],
+            sentiment_label="positive",
+            text=f"Lovely nurses at Mercy Valley, visit {day}",
+            posted_at=now - timedelta(days=day, hours=2),
+        )
+
+
+def test_overview_filter_and_click_through_to_mentions(page, live_server, demo_mentions, screenshot):
+    UserFactory(username="marketer")
+    sign_in(page, live_server, "marketer")
+    page.wait_for_selector("[data-figure='figure-volume'].js-plotly-plot")
+    assert page.locator(".kpi-value").first.inner_text() == "20"
+    screenshot("overview")
+
+    page.select_option("#id_hospital", "mercy-valley")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "hospital=mercy-valley" in page.url
+    assert page.locator(".kpi-value").first.inner_text() == "10"
+
+    page.wait_for_selector("[data-figure='figure-volume'].js-plotly-plot")
+    box = tallest_bar(page, "figure-volume")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/mentions/?*")
+    assert "hospital=mercy-valley" in page.url and "sentiment=positive" in page.url
+    rows = page.locator("table.mentions tbody tr")
+    assert rows.count() == 1
+    assert "Lovely nurses at Mercy Valley" in rows.first.inner_text()
+    screenshot("mentions-behind-a-bar")

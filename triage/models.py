@@ -1,0 +1,234 @@
+"""The complaint queue: one QueueItem per mention being handled, with its notes, audit trail and SLAs.
+
+The status machine (which moves are allowed) lives in triage/services/workflow.py; the priority formula in
+triage/priority.py.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from enrichment.taxonomy import Severity
+from mentions.models import Mention
+
+Status = Mention.TriageStatus
+# Replied items still wait for resolution, so they stay in the queue.
+OPEN_STATUSES: tuple[str, ...] = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED)
+CLOSED_STATUSES: tuple[str, ...] = (Status.RESOLVED, Status.DISMISSED)
+
+# The status machine: every move a person may make, from each status. Anything else is refused with a
+# TransitionError (triage/services/workflow.py). Views can offer exactly these as buttons.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.ASSIGNED, Status.IN_PROGRESS, Status.DISMISSED, Status.RESOLVED),
+    Status.ASSIGNED: (Status.IN_PROGRESS, Status.NEW, Status.DISMISSED, Status.RESOLVED, Status.REPLIED),
+    Status.IN_PROGRESS: (Status.REPLIED, Status.RESOLVED, Status.DISMISSED, Status.ASSIGNED),
+    Status.REPLIED: (Status.RESOLVED, Status.IN_PROGRESS),
+    Status.RESOLVED: (Status.IN_PROGRESS,),
+    Status.DISMISSED: (Status.NEW,),
+}
+# Where queue_item_reopen sends a closed item.
+REOPEN_TARGETS: dict[str, str] = {Status.RESOLVED: Status.IN_PROGRESS, Status.DISMISSED: Status.NEW}
+
+
+class Team(models.Model):
+    """A group that complaints can be routed to: Patient Experience, Risk Management, Billing, ..."""
+
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="triage_teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """Several queue items (posts about the same incident) handled together as one case."""
+
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QueueItem(models.Model):
+    """A mention in the complaint queue: who handles it, how urgent it is, its SLA clock and its outcome."""
+
+    Status = Status
+
+    class DismissReason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        NOT_ABOUT_US = "not_about_us", "Not about us"
+        DUPLICATE = "duplicate", "Duplicate"
+        NO_ACTION = "no_action", "No action needed"
+
+    class HarmLevel(models.TextChoices):
+        NONE = "none", "No harm"
+        LOW = "low", "Low harm"
+        MODERATE = "moderate", "Moderate harm"
+        SEVERE = "severe", "Severe harm"
+        DEATH = "death", "Death"
+
+    class Outcome(models.TextChoices):
+        REPLIED_PUBLICLY = "replied_publicly", "Replied publicly"
+        FOLLOWED_UP_PRIVATELY = "followed_up_privately", "Followed up privately"
+        NO_FOLLOW_UP_NEEDED = "no_follow_up_needed", "No follow-up needed"
+        NOT_ACTIONABLE = "not_actionable", "Not actionable"
+
+    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="queue_item")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    dismiss_reason = models.CharField(max_length=20, choices=DismissReason.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="triage_items",
+    )
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    priority = models.BigIntegerField(
+        default=0, help_text="Higher is handled first; see triage/priority.py for the formula."
+    )
+    harm_level = models.CharField(
+        max_length=10,
+        choices=HarmLevel.choices,
+        blank=True,
+        help_text="Assessed by a person, never by the classifier. Blank until assessed.",
+    )
+    routed_to_risk = models.BooleanField(
+        default=False, help_text="Also sent to risk management / patient safety (safety or critical)."
+    )
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    sla_first_response_due = models.DateTimeField(null=True, blank=True)
+    sla_resolution_due = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    action_taken = models.TextField(blank=True)
+    action_department = models.CharField(max_length=200, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person who added a mention the classifier did not call a complaint.",
+    )
+    # Not auto_now_add: services pass their own clock so the SLA start and due times agree exactly.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.DISMISSED) | ~models.Q(dismiss_reason=""),
+                name="queueitem_dismissed_has_reason",
+            ),
+        ]
+        indexes = [
+            # The default queue page: open items, most urgent first. Closed items (the bulk of the table
+            # after a few months) stay out of the index.
+            models.Index(
+                fields=["-priority", "id"],
+                name="queueitem_open_priority",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # "My queue" and team queues.
+            models.Index(
+                fields=["assignee", "-priority"],
+                name="queueitem_open_assignee",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["team", "-priority"],
+                name="queueitem_open_team",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # Every page of closed or all items, and the response-time report by period.
+            models.Index(fields=["-priority", "id"], name="queueitem_priority"),
+            models.Index(fields=["created_at"], name="queueitem_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Queue item {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Note(models.Model):
+    """An internal note on a queue item; never published."""
+
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on item {self.item_id}"
+
+
+class AuditEntry(models.Model):
+    """One change to a queue item: who (null for the system), when, and the fields before and after.
+
+    Append-only: services only ever create entries, and the admin cannot change them.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Added by the classifier"
+        FLAGGED = "flagged", "Added by hand"
+        ASSIGNED = "assigned", "Assigned"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        NOTE_ADDED = "note_added", "Note added"
+        HARM_LEVEL_SET = "harm_level_set", "Harm level set"
+        CORRECTED = "corrected", "Tags corrected"
+        CASE_LINKED = "case_linked", "Linked to a case"
+
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["item", "created_at"], name="auditentry_item_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on item {self.item_id}"
+
+
+class SlaTarget(models.Model):
+    """How fast a complaint of one severity must get a first response and be resolved."""
+
+    severity = models.CharField(max_length=10, choices=Severity.choices, unique=True)
+    first_response_hours = models.PositiveIntegerField()
+    resolution_hours = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["first_response_hours"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}: {self.first_response_hours} h / {self.resolution_hours} h"
