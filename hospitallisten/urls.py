@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("mentions/", include("mentions.urls")),
     path("clusters/", include("clusters.urls")),
+    path("queue/", include("triage.urls")),
     path("sources/", include("sources.urls")),
     path("classifier/", include("enrichment.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

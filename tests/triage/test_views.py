@@ -1,0 +1,137 @@
+"""The queue pages: who may see and act, the list order and filters, actions and the reply check."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from tests.triage.factories import ComplaintFactory
+from triage.models import AuditEntry, QueueItem
+from triage.services import queue_item_ensure
+
+
+def grant(user, *codenames):
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def manager_client(client, alice):
+    grant(alice, "view_queueitem", "change_queueitem")
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def items(db):
+    parking = queue_item_ensure(mention=ComplaintFactory(category="facilities_environment", severity="low"))
+    safety = queue_item_ensure(
+        mention=ComplaintFactory(category="safety", severity="critical", text="Wrong drug")
+    )
+    return {"parking": parking, "safety": safety}
+
+
+def test_the_queue_needs_permission(client, charlie, items):
+    client.force_login(charlie)
+    assert client.get(reverse("triage:queue_list")).status_code == 403
+    assert client.get(reverse("triage:queue_item", args=[items["safety"].pk])).status_code == 403
+
+
+def test_the_queue_lists_safety_before_parking(manager_client, items):
+    response = manager_client.get(reverse("triage:queue_list"))
+    assert [item.pk for item in response.context["page"].object_list] == [
+        items["safety"].pk,
+        items["parking"].pk,
+    ]
+    assert b"Critical" in response.content
+
+
+def test_the_queue_filters_by_category_and_saved_view(manager_client, items, alice):
+    listed = (
+        manager_client.get(reverse("triage:queue_list"), {"category": "safety"}).context["page"].object_list
+    )
+    assert [item.pk for item in listed] == [items["safety"].pk]
+    listed = (
+        manager_client.get(reverse("triage:queue_list"), {"view": "critical"}).context["page"].object_list
+    )
+    assert [item.pk for item in listed] == [items["safety"].pk]
+
+
+def test_the_queue_empty_state(manager_client):
+    assert b"Nothing in this view" in manager_client.get(reverse("triage:queue_list")).content
+
+
+def test_assigning_and_moving_an_item_is_audited(manager_client, items, alice):
+    item = items["parking"]
+    url = reverse("triage:queue_item_action", args=[item.pk, "assign"])
+    manager_client.post(url, {"assignee": alice.pk})
+    manager_client.post(
+        reverse("triage:queue_item_action", args=[item.pk, "transition"]), {"status": "in_progress"}
+    )
+    item.refresh_from_db()
+    assert (item.assignee, item.status) == (alice, QueueItem.Status.IN_PROGRESS)
+    actions = list(AuditEntry.objects.filter(item=item, actor=alice).values_list("action", flat=True))
+    assert {"assigned", "status_changed"} <= set(actions)
+    page = manager_client.get(reverse("triage:queue_item", args=[item.pk]))
+    assert b"History" in page.content and b"Assigned" in page.content
+
+
+def test_an_illegal_move_is_refused_with_a_clear_message(manager_client, items):
+    item = items["parking"]
+    response = manager_client.post(
+        reverse("triage:queue_item_action", args=[item.pk, "transition"]), {"status": "replied"}, follow=True
+    )
+    assert "Cannot move a queue item from" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == QueueItem.Status.NEW
+
+
+def test_dismissing_needs_a_reason(manager_client, items):
+    item = items["parking"]
+    url = reverse("triage:queue_item_action", args=[item.pk, "transition"])
+    manager_client.post(url, {"status": "dismissed"})
+    item.refresh_from_db()
+    assert item.status == QueueItem.Status.NEW
+    manager_client.post(url, {"status": "dismissed", "reason": "spam"})
+    item.refresh_from_db()
+    assert (item.status, item.dismiss_reason) == (QueueItem.Status.DISMISSED, "spam")
+
+
+def test_notes_and_bulk_dismiss(manager_client, items):
+    item = items["parking"]
+    manager_client.post(
+        reverse("triage:queue_item_action", args=[item.pk, "note"]), {"text": "Called facilities"}
+    )
+    assert item.notes.get().text == "Called facilities"
+    response = manager_client.post(
+        reverse("triage:queue_bulk"),
+        {"action": "dismiss", "reason": "duplicate", "items": [items["parking"].pk, items["safety"].pk]},
+        follow=True,
+    )
+    assert b"Updated 2 items." in response.content
+    assert QueueItem.objects.filter(status=QueueItem.Status.DISMISSED).count() == 2
+
+
+def test_a_bulk_action_without_its_value_says_what_to_choose(manager_client, items):
+    response = manager_client.post(
+        reverse("triage:queue_bulk"), {"action": "assign", "items": [items["parking"].pk]}, follow=True
+    )
+    assert b"Choose a value for this bulk action." in response.content
+
+
+def test_the_reply_check_blocks_phi_and_passes_a_safe_reply(manager_client, items):
+    url = reverse("triage:reply_check", args=[items["safety"].pk])
+    blocked = manager_client.post(url, {"text": "We reviewed your chart and your surgery went well."}).json()
+    assert blocked["blocked"] is True and blocked["findings"]
+    safe = manager_client.post(
+        url, {"text": "We're sorry to hear this. Please contact our Patient Experience team so we can help."}
+    ).json()
+    assert safe == {"blocked": False, "findings": [], "suggestion": ""}
+
+
+def test_people_without_change_permission_cannot_act(client, bob, items):
+    grant(bob, "view_queueitem")
+    client.force_login(bob)
+    response = client.post(
+        reverse("triage:queue_item_action", args=[items["parking"].pk, "note"]), {"text": "x"}
+    )
+    assert response.status_code == 403

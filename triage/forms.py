@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from enrichment.taxonomy import Category, Severity
+from mentions.models import Platform
+from triage.models import QueueItem, Team
+from triage.selectors import SavedView, SlaState
+
+OPEN_OR_CLOSED = [("open", "Open"), ("closed", "Closed"), ("all", "Any status")] + list(
+    QueueItem.Status.choices
+)
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(choices=[("", "All")] + list(SavedView.choices), required=False)
+    status = forms.ChoiceField(choices=OPEN_OR_CLOSED, required=False, initial="open")
+    category = forms.ChoiceField(choices=[("", "Any category")] + list(Category.choices), required=False)
+    platform = forms.ChoiceField(
+        choices=[("", "All sources")] + list(Platform.choices), required=False, label="Source"
+    )
+    sla_state = forms.ChoiceField(
+        choices=[("", "Any SLA state")] + list(SlaState.choices), required=False, label="SLA"
+    )
+    assignee = forms.ModelChoiceField(queryset=_people(), required=False, empty_label="Anyone")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any team")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=_people(), required=False, empty_label="Nobody")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="No team")
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=QueueItem.Status.choices)
+    reason = forms.ChoiceField(choices=[("", "—")] + list(QueueItem.DismissReason.choices), required=False)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(choices=QueueItem.Outcome.choices)
+    action_taken = forms.CharField(
+        required=False, max_length=500, help_text="What changed because of it, if anything."
+    )
+    action_department = forms.CharField(
+        required=False, max_length=200, label="Department that owns the change"
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Internal note")
+
+
+class HarmLevelForm(forms.Form):
+    harm_level = forms.ChoiceField(choices=QueueItem.HarmLevel.choices, label="Harm level (set by a person)")
+
+
+class CorrectForm(forms.Form):
+    category = forms.ChoiceField(choices=Category.choices)
+    severity = forms.ChoiceField(choices=Severity.choices)
+
+
+class ReplyDraftForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, label="Reply draft")
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("assign", "Assign to"), ("dismiss", "Dismiss as"), ("category", "Change category to")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    items = forms.ModelMultipleChoiceField(queryset=QueueItem.objects.all())
+    assignee = forms.ModelChoiceField(queryset=_people(), required=False)
+    reason = forms.ChoiceField(choices=[("", "—")] + list(QueueItem.DismissReason.choices), required=False)
+    category = forms.ChoiceField(choices=[("", "—")] + list(Category.choices), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = {"assign": "assignee", "dismiss": "reason", "category": "category"}.get(
+            cleaned.get("action")
+        )
+        if needed and not cleaned.get(needed):
+            self.add_error(needed, "Choose a value for this bulk action.")
+        return cleaned

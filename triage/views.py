@@ -1,0 +1,179 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from triage import forms
+from triage.models import ALLOWED_TRANSITIONS, QueueItem
+from triage.phi import check_reply_draft, has_blocking, suggest_private_channel
+from triage.selectors import queue_item_list, queue_item_sla
+from triage.services import (
+    queue_item_assign,
+    queue_item_close,
+    queue_item_correct,
+    queue_item_note_add,
+    queue_item_reopen,
+    queue_item_set_harm_level,
+    queue_item_transition,
+    queue_items_bulk_assign,
+    queue_items_bulk_change_category,
+    queue_items_bulk_dismiss,
+)
+
+PAGE_SIZE = 50
+VIEW_QUEUE = "triage.view_queueitem"
+CHANGE_QUEUE = "triage.change_queueitem"
+
+
+@login_required
+@permission_required(VIEW_QUEUE, raise_exception=True)
+def queue_list(request: HttpRequest) -> HttpResponse:
+    filters = forms.QueueFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    items = queue_item_list(
+        user=request.user,
+        status=cleaned.get("status") or None,
+        category=cleaned.get("category") or None,
+        source_platform=cleaned.get("platform") or None,
+        sla_state=cleaned.get("sla_state") or None,
+        assignee=cleaned.get("assignee"),
+        team=cleaned.get("team"),
+        view=cleaned.get("view") or None,
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode(), "bulk_form": forms.BulkForm()}
+    return render(request, "triage/queue_list.html", context)
+
+
+@require_POST
+@login_required
+@permission_required(CHANGE_QUEUE, raise_exception=True)
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    form = forms.BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose some items, an action and its value. " + _errors(form))
+        return redirect(request.POST.get("next") or "triage:queue_list")
+    data, items = form.cleaned_data, list(form.cleaned_data["items"])
+    try:
+        if data["action"] == "assign":
+            count = queue_items_bulk_assign(items=items, user=request.user, assignee=data["assignee"])
+        elif data["action"] == "dismiss":
+            count = queue_items_bulk_dismiss(items=items, user=request.user, reason=data["reason"])
+        else:
+            count = queue_items_bulk_change_category(
+                items=items, user=request.user, category=data["category"]
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Updated {count} item{'s' if count != 1 else ''}.")
+    return redirect(request.POST.get("next") or "triage:queue_list")
+
+
+def _get_item(item_id: int) -> QueueItem:
+    return get_object_or_404(
+        QueueItem.objects.select_related("mention", "mention__hospital", "assignee", "team", "case"),
+        pk=item_id,
+    )
+
+
+@login_required
+@permission_required(VIEW_QUEUE, raise_exception=True)
+def queue_item_page(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _get_item(item_id)
+    mention = item.mention
+    context = {
+        "item": item,
+        "mention": mention,
+        "sla": queue_item_sla(item=item),
+        "next_states": [(s, QueueItem.Status(s).label) for s in ALLOWED_TRANSITIONS.get(item.status, ())],
+        "can_mark_replied": QueueItem.Status.REPLIED in ALLOWED_TRANSITIONS.get(item.status, ()),
+        "notes": item.notes.select_related("author").order_by("-created_at"),
+        "audit": item.audit_entries.select_related("actor").order_by("-created_at"),
+        "assign_form": forms.AssignForm(initial={"assignee": item.assignee_id, "team": item.team_id}),
+        "transition_form": forms.TransitionForm(),
+        "close_form": forms.CloseForm(),
+        "note_form": forms.NoteForm(),
+        "harm_form": forms.HarmLevelForm(initial={"harm_level": item.harm_level}),
+        "correct_form": forms.CorrectForm(
+            initial={"category": mention.category, "severity": mention.severity}
+        ),
+        "reply_form": forms.ReplyDraftForm(),
+    }
+    return render(request, "triage/queue_item.html", context)
+
+
+def _errors(form) -> str:
+    return " ".join(f"{error}" for errors in form.errors.values() for error in errors)
+
+
+# Each action: the form that reads its input, and the service call it makes.
+ITEM_ACTIONS: dict[str, tuple[type, Callable]] = {
+    "assign": (forms.AssignForm, lambda item, user, d: queue_item_assign(item=item, user=user, **d)),
+    "transition": (
+        forms.TransitionForm,
+        lambda item, user, d: queue_item_transition(
+            item=item, user=user, status=d["status"], reason=d["reason"]
+        ),
+    ),
+    "close": (forms.CloseForm, lambda item, user, d: queue_item_close(item=item, user=user, **d)),
+    "note": (forms.NoteForm, lambda item, user, d: queue_item_note_add(item=item, user=user, text=d["text"])),
+    "harm": (forms.HarmLevelForm, lambda item, user, d: queue_item_set_harm_level(item=item, user=user, **d)),
+    "correct": (
+        forms.CorrectForm,
+        lambda item, user, d: queue_item_correct(item=item, user=user, is_complaint=True, **d),
+    ),
+}
+
+
+@require_POST
+@login_required
+@permission_required(CHANGE_QUEUE, raise_exception=True)
+def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    item = _get_item(item_id)
+    if action == "reopen":
+        form_class, call = None, lambda item, user, d: queue_item_reopen(item=item, user=user)
+    elif action in ITEM_ACTIONS:
+        form_class, call = ITEM_ACTIONS[action]
+    else:
+        raise Http404("No such action.")
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("triage:queue_item", item_id=item.pk)
+    try:
+        call(item, request.user, form.cleaned_data if form else {})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Saved.")
+    return redirect("triage:queue_item", item_id=item.pk)
+
+
+@require_POST
+@login_required
+@permission_required(VIEW_QUEUE, raise_exception=True)
+def reply_check(request: HttpRequest, item_id: int) -> JsonResponse:
+    """Check a reply draft for what a hospital must not say in public; the page shows the findings."""
+    _get_item(item_id)
+    form = forms.ReplyDraftForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": _errors(form)}, status=400)
+    findings = check_reply_draft(form.cleaned_data["text"])
+    return JsonResponse(
+        {
+            "blocked": has_blocking(findings),
+            "findings": [
+                {"kind": f.kind, "severity": f.severity, "message": f.message, "start": f.start, "end": f.end}
+                for f in findings
+            ],
+            "suggestion": suggest_private_channel(findings) if findings else "",
+        }
+    )
