@@ -19,12 +19,35 @@ from enrichment.sentiment import SentimentDetails
 MAX_TEXT_CHARS = 20_000
 # Bump whenever features, the sentiment scorer, the category terms or the rules change what a text
 # turns into: versions fitted with another feature version are refused at load and retrained.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@\w+")
 _WHITESPACE = re.compile(r"\s+")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me|we|our|us)\b")
+# Register markers: whether the writer thanks, reports, prays or asks, whatever the topic. A post about a
+# fall, a bill or the front desk is a complaint only when the writer is dissatisfied; these let the model
+# weigh the topic words against the register (and against the negative evidence below).
+_THANKS = re.compile(
+    r"\b(?:thank(?:s|ful|ing|ed)?|thx|ty|grateful|gratitude|appreciat\w*|kudos|shout ?outs?|hats off"
+    r"|credit to|credit where|well done|bravo|heroe?s?|angels?|legends?|superstars?|above and beyond"
+    r"|(?:highly|would)"
+    r" recommend|five stars|5 stars|10/10|impressed|brilliant|amazing|incredible|wonderful|fantastic"
+    r"|excellent|outstanding|superb|faultless|lovely|kind(?:ness)?|smooth(?:ly)?|painless|spotless)\b"
+)
+_REPORTED = re.compile(
+    r"\b(?:announced|announces|announcing|spokes(?:person|man|woman)|officials?|in a statement|statement said"
+    r"|according to|press release|(?:the )?(?:hospital|trust|health (?:system|board)|board|council|ministry"
+    r"|department|company|charity|organisers|organizers|police|inspectors?) (?:said|says|confirmed|announced"
+    r"|reported|stated)|(?:said|says|confirmed) (?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|today|yesterday|last week|this week|in a|it|that|the))\b"
+)
+_PRAYER = re.compile(
+    r"\b(?:pray(?:s|ing|ed|ers?)?|thoughts (?:are )?with|in (?:your|our|my) thoughts|send(?:ing)? (?:love"
+    r"|hugs|good vibes|positive (?:vibes|thoughts)|strength)|fingers crossed|rest in peace|rip|heartbroken"
+    r"|god bless|hoping and praying|get well soon)\b"
+)
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|except|unfortunately|sadly|shame|only downside)\b")
 
 DENSE_FEATURE_NAMES = (
     "compound",
@@ -39,6 +62,17 @@ DENSE_FEATURE_NAMES = (
     "critical_wording",
     "question",
     "first_person",
+    "thanks",
+    "reported",
+    "prayer",
+    "contrast",
+    "negative_evidence",
+    "thanks_without_negative",
+    "reported_without_negative",
+    "prayer_without_negative",
+    "question_without_negative",
+    "topic_terms_when_positive",
+    "topic_terms_when_negative",
     *CATEGORY_TERM_FEATURES,
 )
 
@@ -57,6 +91,21 @@ def normalise_text(text: str) -> str:
 
 def dense_features(text: str, details: SentimentDetails, *, critical: bool) -> list[float]:
     lowered = text.lower().replace("\u2019", "'")
+    terms = category_term_counts(lowered)
+    thanks = _THANKS.search(lowered) is not None
+    reported = _REPORTED.search(lowered) is not None
+    prayer = _PRAYER.search(lowered) is not None
+    question = "?" in text
+    # Anything the scorer read as dissatisfaction: negative words, sarcasm, a long wait, negated praise or
+    # a criticism idiom. Without it, thanks, reporting, prayer and questions are rarely complaints.
+    negative = (
+        details.negative >= 0.08
+        or details.sarcasm
+        or details.long_wait
+        or details.negated_praise
+        or details.criticism_idiom
+    )
+    topic_terms = min(sum(terms), 4.0) / 4.0
     return [
         details.compound,
         details.positive,
@@ -70,7 +119,18 @@ def dense_features(text: str, details: SentimentDetails, *, critical: bool) -> l
         float(critical),
         float("?" in text),
         float(_FIRST_PERSON.search(lowered) is not None),
-        *category_term_counts(lowered),
+        float(thanks),
+        float(reported),
+        float(prayer),
+        float(_CONTRAST.search(lowered) is not None),
+        float(negative),
+        float(thanks and not negative),
+        float(reported and not negative),
+        float(prayer and not negative),
+        float(question and not negative),
+        topic_terms * max(details.compound, 0.0) * (not negative),
+        topic_terms * float(negative),
+        *terms,
     ]
 
 

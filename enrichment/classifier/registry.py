@@ -80,11 +80,14 @@ def load_version(version: str, directory: Path | None = None) -> ComplaintModel:
         raise ModelUnavailable(f"model version {version} could not be loaded: {error}") from error
     if not isinstance(model, ComplaintModel):
         raise ModelUnavailable(f"{path} does not hold a ComplaintModel")
-    if model.feature_version != FEATURE_VERSION:
+    # Read the pickled value itself: a model saved before the field existed would otherwise report the
+    # class default, which is always the current version.
+    fitted_with = vars(model).get("feature_version", 1)
+    if fitted_with != FEATURE_VERSION:
         # The pickle holds fitted weights, not the feature code: old weights on new features would be
         # silently wrong, so such a version must be retrained.
         raise ModelUnavailable(
-            f"model version {version} was fitted with features v{model.feature_version}, "
+            f"model version {version} was fitted with features v{fitted_with}, "
             f"this code computes v{FEATURE_VERSION}"
         )
     return model

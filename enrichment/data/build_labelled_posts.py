@@ -30,10 +30,12 @@ if __package__:
     from . import phrasebank_boundaries as boundaries
     from . import phrasebank_complaints as complaints
     from . import phrasebank_other as other
+    from . import phrasebank_precision as precision
 else:  # run as a script: python enrichment/data/build_labelled_posts.py
     import phrasebank_boundaries as boundaries
     import phrasebank_complaints as complaints
     import phrasebank_other as other
+    import phrasebank_precision as precision
 
 OUTPUT = Path(__file__).with_name("labelled_posts.jsonl")
 SEED = 20261126
@@ -378,6 +380,19 @@ BOUNDARY_BANKS = [
     ("admission_discharge", boundaries.ADMISSION_DISCHARGE),
 ]
 BOUNDARY_SEED_OFFSET = 1
+# Hard negatives that name care topics (praise, good news, prayers, questions) and complaints in the same
+# registers, written when the model was found to key on topic words; a third stream, so earlier rows stay.
+PRECISION_OTHER_BANKS = [
+    ("praise_topical", precision.PRAISE_TOPICAL, "praise", 4),
+    ("news_positive", precision.NEWS_POSITIVE, "news", 4),
+    ("prayer_worry", precision.PRAYER_WORRY, "prayer", 4),
+    ("question_topical", precision.QUESTIONS_TOPICAL, "question", 4),
+]
+PRECISION_COMPLAINT_BANKS = [
+    ("news_reported", precision.NEWS_COMPLAINTS_REPORTED, "news"),
+    ("polite_complaint", precision.POLITE_COMPLAINTS, "complaint"),
+]
+PRECISION_SEED_OFFSET = 2
 COMPLAINT_VARIANTS = 4
 SEVERITY_LETTERS = {"L": "low", "M": "medium", "H": "high", "C": "critical"}
 
@@ -691,14 +706,23 @@ def _bank_rows(rng: random.Random, banks: list[tuple[str, str]], *, id_prefix: s
 
 def _complaint_rows(rng: random.Random) -> Iterator[dict]:
     yield from _bank_rows(rng, COMPLAINT_BANKS)
-    for bank_name, bank, style in (
-        ("news_complaint", complaints.NEWS_COMPLAINTS, "news"),
-        ("survey_complaint", complaints.SURVEY_COMPLAINTS, "survey"),
-    ):
+    yield from _categorised_rows(
+        rng,
+        [
+            ("news_complaint", complaints.NEWS_COMPLAINTS, "news"),
+            ("survey_complaint", complaints.SURVEY_COMPLAINTS, "survey"),
+        ],
+    )
+
+
+def _categorised_rows(rng: random.Random, banks: list[tuple[str, str, str]]) -> Iterator[dict]:
+    """Complaint banks whose lines are "<category>|<severity letter>|<template>"."""
+    for bank_name, bank, kind in banks:
         lines = [line for line in bank.strip().splitlines() if line.strip()]
         for index, line in enumerate(lines):
             category, letter, template = line.split("|", 2)
             for variant in range(COMPLAINT_VARIANTS):
+                style = kind if kind in STYLE_FUNCTIONS else _pick_style(rng, STYLE_WEIGHTS[kind])
                 text, _ = _render(template, rng=rng, forced_locale=None, style=style, tone="bad")
                 yield _row(
                     f"{bank_name}.{index:03d}{GROUP_SEPARATOR}{variant}",
@@ -710,8 +734,8 @@ def _complaint_rows(rng: random.Random) -> Iterator[dict]:
                 )
 
 
-def _other_rows(rng: random.Random) -> Iterator[dict]:
-    for bank_name, bank, kind, variants in OTHER_BANKS:
+def _other_rows(rng: random.Random, banks: list[tuple[str, str, str, int]] = OTHER_BANKS) -> Iterator[dict]:
+    for bank_name, bank, kind, variants in banks:
         cores = [line for line in bank.strip().splitlines() if line.strip()]
         tone = "good" if kind == "praise" else "neutral"
         for index, line in enumerate(cores):
@@ -753,6 +777,11 @@ def build_rows(seed: int = SEED) -> list[dict]:
     rows = [*_complaint_rows(rng), *_other_rows(rng)]
     # A separate stream, so adding boundary cores leaves every earlier row (and its split) unchanged.
     rows += _bank_rows(random.Random(seed + BOUNDARY_SEED_OFFSET), BOUNDARY_BANKS, id_prefix="b")
+    precision_rng = random.Random(seed + PRECISION_SEED_OFFSET)
+    rows += [
+        *_other_rows(precision_rng, PRECISION_OTHER_BANKS),
+        *_categorised_rows(precision_rng, PRECISION_COMPLAINT_BANKS),
+    ]
     texts_seen: set[str] = set()
     unique = []
     for row in rows:

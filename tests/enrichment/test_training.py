@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from enrichment.classifier import registry
+from enrichment.classifier.features import FEATURE_VERSION
 from enrichment.classifier.training import (
     LabelledExample,
     ensure_active_model,
@@ -116,5 +117,5 @@ def test_ensure_active_model_replaces_an_unusable_active_version(empty_model_dir
 def test_a_version_fitted_with_other_feature_code_is_refused(empty_model_dir, small_data_file, monkeypatch):
     first = train_model_version(data_path=small_data_file)
     monkeypatch.setattr("enrichment.classifier.registry.FEATURE_VERSION", 999)
-    with pytest.raises(registry.ModelUnavailable, match="features v1"):
+    with pytest.raises(registry.ModelUnavailable, match=f"features v{FEATURE_VERSION}"):
         registry.load_version(first.version, empty_model_dir)

@@ -6,6 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from enrichment.classifier import registry
+from enrichment.classifier.demo_data import (
+    DEMO_DATA_FILE,
+    evaluate_demo_posts,
+    format_demo_figures,
+    read_demo_posts,
+)
 from enrichment.classifier.real_data import evaluate_real_data
 from enrichment.classifier.training import DATA_FILE, evaluate_model, load_labelled_examples
 
@@ -22,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--model-version", help="model version (default: the active one)")
         parser.add_argument("--data", type=Path, default=DATA_FILE, help="labelled JSONL file")
         parser.add_argument("--real-data", type=Path, help="directory of real labelled JSONL files")
+        parser.add_argument(
+            "--demo-data",
+            nargs="?",
+            const=DEMO_DATA_FILE,
+            type=Path,
+            help="also check on the bundled demo posts (written apart from the training data)",
+        )
         parser.add_argument("--no-embeddings", action="store_true", help="ignore the model's embedding heads")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
@@ -46,6 +59,10 @@ class Command(BaseCommand):
             figures["real_data"] = evaluate_real_data(
                 options["real_data"], model, use_embeddings=use_embeddings
             )
+        if options["demo_data"]:
+            figures["demo_data"] = evaluate_demo_posts(
+                read_demo_posts(options["demo_data"]), model, use_embeddings=use_embeddings
+            )
 
         if options["json"]:
             self.stdout.write(json.dumps(figures, indent=2))
@@ -53,6 +70,8 @@ class Command(BaseCommand):
         self._print_held_out(figures)
         if "real_data" in figures:
             self._print_real_data(figures["real_data"])
+        if "demo_data" in figures:
+            self.stdout.write("\n".join(format_demo_figures(figures["demo_data"])))
 
     def _print_held_out(self, figures: dict) -> None:
         held_out = figures["held_out"]
