@@ -68,7 +68,13 @@ def clusters_assign(*, mention_ids: Sequence[int]) -> AssignResult:
     """
     config = cluster_settings()
     mentions = list(
-        Mention.objects.filter(pk__in=mention_ids, is_complaint=True, cluster_member__isnull=True)
+        # Only complaints about a tracked hospital: a term's exclusions ("have mercy") keep the rest out.
+        Mention.objects.filter(
+            pk__in=mention_ids,
+            is_complaint=True,
+            match_status=Mention.MatchStatus.MATCHED,
+            cluster_member__isnull=True,
+        )
         .select_related("hospital")
         .only("id", "title", "text", "posted_at", "hospital")
         .order_by("posted_at", "pk")
@@ -180,7 +186,12 @@ def clusters_recluster(*, now: datetime | None = None) -> ReclusterResult:
     now = now or timezone.now()
     window_start = now - timedelta(days=config.window_days)
     missing = list(
-        Mention.objects.filter(is_complaint=True, posted_at__gte=window_start, cluster_member__isnull=True)
+        Mention.objects.filter(
+            is_complaint=True,
+            match_status=Mention.MatchStatus.MATCHED,
+            posted_at__gte=window_start,
+            cluster_member__isnull=True,
+        )
         .order_by("-posted_at")
         .values_list("pk", flat=True)[: config.backfill_limit]
     )
@@ -189,7 +200,9 @@ def clusters_recluster(*, now: datetime | None = None) -> ReclusterResult:
 
     with transaction.atomic():
         clusters_lock()
-        stale = ClusterMember.objects.filter(posted_at__gte=window_start).exclude(mention__is_complaint=True)
+        stale = ClusterMember.objects.filter(posted_at__gte=window_start).exclude(
+            mention__is_complaint=True, mention__match_status=Mention.MatchStatus.MATCHED
+        )
         affected = set(stale.values_list("cluster_id", flat=True))
         stale.delete()
 

@@ -39,6 +39,12 @@ def test_clusters_assign_skips_non_complaints_and_already_placed_mentions(compla
     assert len(fake_embedder) == 1  # Nothing was embedded a second time.
 
 
+def test_clusters_assign_leaves_out_mentions_a_terms_exclusions_ruled_out(complaint):
+    excluded = complaint(story(PARKING, 2), match_status="excluded")
+    assert clusters_assign(mention_ids=[excluded.pk]).started == 0
+    assert not ClusterMember.objects.exists()
+
+
 def test_clusters_assign_never_mixes_hospitals(complaint):
     mercy = HospitalFactory(name="Mercy Valley Hospital", slug="mercy-valley")
     ours, theirs = complaint(story(PARKING, 1)), complaint(story(PARKING, 2), hospital=mercy)
