@@ -106,6 +106,10 @@ def main() -> int:
         "PYTHONUNBUFFERED": "1",
     }
     env.setdefault("DEBUG", "true")
+    # The demo hospital's public contacts, so reply templates fill in and the reply check allows them.
+    env.setdefault("HOSPITAL_CONTACT_PHONE", "555-0100")
+    env.setdefault("HOSPITAL_CONTACT_EMAIL", "patientexperience@riverside.example")
+    env.setdefault("HOSPITAL_DOMAINS", "riverside.example")
     env.setdefault("ALLOWED_HOSTS", f"localhost,127.0.0.1,{options.host}")
     os.environ.update(env)
 

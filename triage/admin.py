@@ -1,9 +1,10 @@
 """Admin for the complaint queue. Queue items, notes, cases and the audit trail are read-only here: every
-change goes through triage.services so it is audited; only configuration (teams, SLA targets) is edited."""
+change goes through triage.services so it is audited; only configuration (teams, SLA targets, reply
+templates) is edited. Replies are read-only too: they are drafted, approved and posted from the queue."""
 
 from django.contrib import admin
 
-from triage.models import AuditEntry, Case, Note, QueueItem, SlaTarget, Team
+from triage.models import AuditEntry, Case, Note, QueueItem, Reply, ReplyTemplate, SlaTarget, Team
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -81,3 +82,19 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(SlaTarget)
 class SlaTargetAdmin(admin.ModelAdmin):
     list_display = ["severity", "first_response_hours", "resolution_hours"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "is_active", "updated_at"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name", "body"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyAdmin):
+    list_display = ["id", "item", "status", "phi_blocked", "created_by", "approved_by", "sent_at", "attempts"]
+    list_filter = ["status", "phi_blocked"]
+    list_select_related = ["item", "created_by", "approved_by"]
+    search_fields = ["platform_reply_id", "idempotency_key"]
+    date_hierarchy = "created_at"

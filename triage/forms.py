@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from enrichment.taxonomy import Category, Severity
 from mentions.models import Platform
-from triage.models import QueueItem, Team
+from triage.models import QueueItem, Reply, Team
 from triage.selectors import SavedView, SlaState
 
 OPEN_OR_CLOSED = [("open", "Open"), ("closed", "Closed"), ("all", "Any status")] + list(
@@ -81,4 +81,25 @@ class BulkForm(forms.Form):
         )
         if needed and not cleaned.get(needed):
             self.add_error(needed, "Choose a value for this bulk action.")
+        return cleaned
+
+
+class ReplyPickForm(forms.Form):
+    """Picks one of the item's own replies, so a form cannot act on another item's reply."""
+
+    reply = forms.ModelChoiceField(queryset=Reply.objects.none())
+
+    def __init__(self, *args, item: QueueItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].queryset = item.replies.all()
+
+
+class ReplyElsewhereForm(forms.Form):
+    url = forms.URLField(required=False, label="Link to the reply", assume_scheme="https")
+    note = forms.CharField(required=False, max_length=1000, label="Or a note (e.g. called them privately)")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("url") and not cleaned.get("note"):
+            raise forms.ValidationError("Give a link to the reply or a note saying how it was handled.")
         return cleaned

@@ -4,12 +4,16 @@ The status machine (which moves are allowed) lives in triage/services/workflow.p
 triage/priority.py.
 """
 
+import string
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from enrichment.taxonomy import Severity
+from enrichment.taxonomy import Category, Severity
 from mentions.models import Mention
 
 Status = Mention.TriageStatus
@@ -201,6 +205,15 @@ class AuditEntry(models.Model):
         HARM_LEVEL_SET = "harm_level_set", "Harm level set"
         CORRECTED = "corrected", "Tags corrected"
         CASE_LINKED = "case_linked", "Linked to a case"
+        # Public replies (triage/services/replies.py). Entries hold the reply's id and status, never its
+        # text: a blocked draft may contain the very details that must not be kept or published.
+        REPLY_DRAFTED = "reply_drafted", "Reply drafted"
+        REPLY_SUBMITTED = "reply_submitted", "Reply submitted"
+        REPLY_APPROVED = "reply_approved", "Reply approved"
+        REPLY_QUEUED = "reply_queued", "Reply queued to send"
+        REPLY_SENT = "reply_sent", "Reply posted"
+        REPLY_FAILED = "reply_failed", "Reply failed"
+        REPLY_ELSEWHERE = "reply_elsewhere", "Handled elsewhere"
 
     item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(
@@ -232,3 +245,136 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.first_response_hours} h / {self.resolution_hours} h"
+
+
+# The placeholders a reply template may use; triage/services/replies.py fills them in.
+REPLY_PLACEHOLDERS: dict[str, str] = {
+    "hospital": "The hospital's name.",
+    "contact_phone": "The Patient Experience phone number (setting HOSPITAL_CONTACT_PHONE).",
+    "contact_email": "The Patient Experience email address (setting HOSPITAL_CONTACT_EMAIL).",
+    "first_name": 'The first word of the poster\'s display name, or "there" when it is not a plain name.',
+}
+
+
+class ReplyTemplate(models.Model):
+    """A starting text for a public reply, for one complaint category (blank: any), with placeholders."""
+
+    category = models.CharField(
+        max_length=40,
+        choices=Category.choices,
+        blank=True,
+        help_text="Offered for complaints of this category; blank offers it for every category.",
+    )
+    name = models.CharField(max_length=120)
+    body = models.TextField(
+        help_text="Placeholders: " + ", ".join("{" + name + "}" for name in REPLY_PLACEHOLDERS) + "."
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="replytemplate_unique_category_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def placeholders(self) -> list[str]:
+        """The placeholder names the body uses, in order of first use. Raises ValueError on a stray brace."""
+        fields = (field for _, field, _, _ in string.Formatter().parse(self.body) if field is not None)
+        return list(dict.fromkeys(fields))
+
+    def clean(self) -> None:
+        try:
+            used = self.placeholders()
+        except ValueError as error:
+            raise ValidationError(
+                {"body": f"{error}; write a literal brace as {{{{ or }}}}."}, code="placeholder"
+            ) from None
+        unknown = [name for name in used if name not in REPLY_PLACEHOLDERS]
+        if unknown:
+            known = ", ".join("{" + name + "}" for name in REPLY_PLACEHOLDERS)
+            raise ValidationError(
+                {"body": f"Unknown placeholder {{{unknown[0]}}}; use only {known}."}, code="placeholder"
+            )
+
+
+class Reply(models.Model):
+    """A public reply to a queued mention: drafted, checked for PHI, approved, and posted once.
+
+    The idempotency key and the attempt counter let a retried send find a reply an interrupted attempt
+    already posted instead of posting it twice (triage/services/replies.py, docs/replies.md).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING_APPROVAL = "pending_approval", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Posted"
+        FAILED = "failed", "Failed"
+        REPLIED_ELSEWHERE = "replied_elsewhere", "Handled elsewhere"
+
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    phi_findings = models.JSONField(
+        default=list, blank=True, help_text="What the PHI check found in the text (triage/phi.py)."
+    )
+    phi_blocked = models.BooleanField(
+        default=False, help_text="The PHI check found something that must not be posted."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who asked for the reply to be posted.",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    platform_reply_id = models.CharField(max_length=255, blank=True)
+    platform_reply_url = models.URLField(max_length=1000, blank=True)
+    elsewhere_url = models.URLField(
+        max_length=1000, blank=True, help_text="Where the reply was posted when it was not sent from here."
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    error = models.TextField(blank=True, help_text="Why the last attempt to post failed.")
+    how_to_fix = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Attempts to post, counted before each one.")
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is posting the reply until then; others wait."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "replies"
+        permissions = [("approve_reply", "Can approve public replies")]
+        constraints = [
+            # One public reply per item on the platform: a second draft cannot be sent while (or after)
+            # another one goes out, whoever clicks.
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(status__in=["sending", "sent"]),
+                name="reply_one_posted_per_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "created_at"], name="reply_item_created")]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} on item {self.item_id} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PENDING_APPROVAL, self.Status.APPROVED)

@@ -10,7 +10,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
-from triage.models import CLOSED_STATUSES, OPEN_STATUSES, QueueItem
+from triage.models import CLOSED_STATUSES, OPEN_STATUSES, QueueItem, ReplyTemplate
 
 # Less than this share of the target's time left counts as "due soon".
 DUE_SOON_SHARE = 0.25
@@ -272,3 +272,15 @@ def response_times(
         )
         for row in rows
     ]
+
+
+def queue_item_replies(*, item: QueueItem):
+    """The item's replies, newest first, with the people involved."""
+    return item.replies.select_related("created_by", "approved_by").order_by("-created_at")
+
+
+def reply_templates_for(*, item: QueueItem):
+    """Active templates for the item's category, then those for any category."""
+    category = item.mention.category
+    templates = ReplyTemplate.objects.filter(is_active=True).filter(Q(category=category) | Q(category=""))
+    return templates.order_by("-category", "name")

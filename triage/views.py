@@ -2,16 +2,16 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from triage import forms
-from triage.models import ALLOWED_TRANSITIONS, QueueItem
+from triage.models import ALLOWED_TRANSITIONS, QueueItem, Reply
 from triage.phi import check_reply_draft, has_blocking, suggest_private_channel
-from triage.selectors import queue_item_list, queue_item_sla
+from triage.selectors import queue_item_list, queue_item_replies, queue_item_sla, reply_templates_for
 from triage.services import (
     queue_item_assign,
     queue_item_close,
@@ -23,7 +23,14 @@ from triage.services import (
     queue_items_bulk_assign,
     queue_items_bulk_change_category,
     queue_items_bulk_dismiss,
+    reply_approve,
+    reply_draft_save,
+    reply_mark_elsewhere,
+    reply_send_enqueue,
+    reply_submit,
+    reply_template_render,
 )
+from triage.services.replies import hospital_contacts, reply_sending_unsupported_reason
 
 PAGE_SIZE = 50
 VIEW_QUEUE = "triage.view_queueitem"
@@ -100,14 +107,41 @@ def queue_item_page(request: HttpRequest, item_id: int) -> HttpResponse:
         "assign_form": forms.AssignForm(initial={"assignee": item.assignee_id, "team": item.team_id}),
         "transition_form": forms.TransitionForm(),
         "close_form": forms.CloseForm(),
-        "note_form": forms.NoteForm(),
+        "note_form": forms.NoteForm(auto_id="note_%s"),
         "harm_form": forms.HarmLevelForm(initial={"harm_level": item.harm_level}),
         "correct_form": forms.CorrectForm(
             initial={"category": mention.category, "severity": mention.severity}
         ),
-        "reply_form": forms.ReplyDraftForm(),
+        "reply_form": forms.ReplyDraftForm(initial={"text": _starting_text(request, item)}),
+        "replies": queue_item_replies(item=item),
+        "templates": reply_templates_for(item=item),
+        "cannot_post": reply_sending_unsupported_reason(mention=mention),
+        "elsewhere_form": forms.ReplyElsewhereForm(auto_id="elsewhere_%s"),
     }
     return render(request, "triage/queue_item.html", context)
+
+
+def _starting_text(request: HttpRequest, item: QueueItem) -> str:
+    """The open draft's text, or a chosen template filled in for this item."""
+    open_reply = item.replies.filter(status__in=OPEN_REPLY_STATUSES).order_by("-created_at").first()
+    if open_reply:
+        return open_reply.text
+    template = reply_templates_for(item=item).filter(pk=request.GET.get("template") or 0).first()
+    if template is None:
+        return ""
+    try:
+        return reply_template_render(template=template, item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return ""
+
+
+OPEN_REPLY_STATUSES = (
+    Reply.Status.DRAFT,
+    Reply.Status.PENDING_APPROVAL,
+    Reply.Status.APPROVED,
+    Reply.Status.FAILED,
+)
 
 
 def _errors(form) -> str:
@@ -130,6 +164,17 @@ ITEM_ACTIONS: dict[str, tuple[type, Callable]] = {
         forms.CorrectForm,
         lambda item, user, d: queue_item_correct(item=item, user=user, is_complaint=True, **d),
     ),
+    "reply-save": (forms.ReplyDraftForm, lambda item, user, d: reply_draft_save(item=item, user=user, **d)),
+    "reply-submit": (forms.ReplyPickForm, lambda item, user, d: reply_submit(reply=d["reply"], user=user)),
+    "reply-approve": (forms.ReplyPickForm, lambda item, user, d: reply_approve(reply=d["reply"], user=user)),
+    "reply-send": (
+        forms.ReplyPickForm,
+        lambda item, user, d: reply_send_enqueue(reply=d["reply"], user=user),
+    ),
+    "reply-elsewhere": (
+        forms.ReplyElsewhereForm,
+        lambda item, user, d: reply_mark_elsewhere(item=item, user=user, url=d["url"], note=d["note"]),
+    ),
 }
 
 
@@ -144,7 +189,9 @@ def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpRe
         form_class, call = ITEM_ACTIONS[action]
     else:
         raise Http404("No such action.")
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, item=item) if form_class is forms.ReplyPickForm else None
+    if form is None and form_class:
+        form = form_class(request.POST)
     if form is not None and not form.is_valid():
         messages.error(request, _errors(form))
         return redirect("triage:queue_item", item_id=item.pk)
@@ -152,6 +199,8 @@ def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpRe
         call(item, request.user, form.cleaned_data if form else {})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "You are not allowed to do that.")
     else:
         messages.success(request, "Saved.")
     return redirect("triage:queue_item", item_id=item.pk)
@@ -166,7 +215,13 @@ def reply_check(request: HttpRequest, item_id: int) -> JsonResponse:
     form = forms.ReplyDraftForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": _errors(form)}, status=400)
-    findings = check_reply_draft(form.cleaned_data["text"])
+    contacts = hospital_contacts()
+    findings = check_reply_draft(
+        form.cleaned_data["text"],
+        hospital_phones=[contacts["phone"]] if contacts["phone"] else [],
+        hospital_emails=[contacts["email"]] if contacts["email"] else [],
+        hospital_domains=contacts["domains"],
+    )
     return JsonResponse(
         {
             "blocked": has_blocking(findings),

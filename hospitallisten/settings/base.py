@@ -185,3 +185,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HospitalListen <aler
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+
+# The hospital's public contact details: offered in reply templates, and the only phone numbers, emails
+# and domains a public reply may contain.
+HOSPITAL_CONTACT_PHONE = env.str("HOSPITAL_CONTACT_PHONE", default="")
+HOSPITAL_CONTACT_EMAIL = env.str("HOSPITAL_CONTACT_EMAIL", default="")
+HOSPITAL_DOMAINS = env.list("HOSPITAL_DOMAINS", default=[])
+# A reply needs a second person's approval (permission "Can approve replies") before it is posted.
+REPLY_APPROVAL_REQUIRED = env.bool("REPLY_APPROVAL_REQUIRED", default=True)

@@ -71,6 +71,14 @@ class FetchResult:
     coverage_gaps: tuple[CoverageGap, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SentReply:
+    """A reply that is on the platform: its id there and a link to it."""
+
+    platform_reply_id: str
+    url: str
+
+
 @dataclass(slots=True)
 class MentionData:
     """A mention in the shape every platform is normalized to."""

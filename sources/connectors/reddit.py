@@ -3,7 +3,8 @@
 Config keys (the source's `config`):
 - `client_id`, `client_secret` (required): a "script" app created at https://www.reddit.com/prefs/apps.
 - `username`, `password` (optional, together): the Reddit account listed as the app's developer. Without them
-  the connector signs in application-only (read-only), which is all that search needs.
+  the connector signs in application-only (read-only), which is all that search needs. Posting replies from
+  the queue (`send_reply`) needs them: replies are posted as that account.
 - `user_agent` (optional): defaults to "python:hospitallisten:0.1 (social listening by <contact>)".
 - `contact` (optional): who Reddit can reach about the traffic, e.g. "/u/riverside_comms" or an email address.
   Reddit blocks undescriptive user agents, so one of `user_agent`, `contact` or `username` is required.
@@ -47,6 +48,7 @@ from sources.connectors.base import (
     FetchResult,
     MentionData,
     NormalizationError,
+    SentReply,
     SourceQuery,
     TransientConnectorError,
 )
@@ -505,6 +507,113 @@ class RedditConnector(Connector):
             how_to_fix="Check the source's subreddits and the hospital's tracked terms.",
         )
 
+    # Public replies (triage/services/replies.py): posted as the script app's developer account, so they need
+    # the `username` and `password` that searching does without.
+
+    def send_reply(self, *, parent_external_id: str, text: str) -> SentReply:
+        """Post `text` as the hospital's account in reply to a post (t3_...) or comment (t1_...), through
+        POST /api/comment. Reddit takes no idempotency key, so a caller that may be retrying an interrupted
+        attempt calls find_existing_reply first. Raises ConnectorError.
+        """
+        kind, thing_id = _reply_parent(parent_external_id)
+        self._require_account()
+        thing = self._reddit.comment(id=thing_id) if kind == "t1" else self._reddit.submission(id=thing_id)
+        try:
+            comment = thing.reply(text)
+        except (prawcore.PrawcoreException, praw.exceptions.PRAWException) as error:
+            raise self._reply_error(error, "post the reply") from error
+        if comment is None:
+            # Reddit created the comment but did not return it (quarantined subreddits do this); praw's
+            # advice is to read it back from the account's comment history.
+            existing = self.find_existing_reply(parent_external_id=parent_external_id, text=text)
+            if existing is None:
+                raise TransientConnectorError("Reddit accepted the reply but did not say where it is")
+            return existing
+        data = vars(comment)
+        return SentReply(platform_reply_id=f"t1_{data['id']}", url=_comment_url(data))
+
+    def find_existing_reply(self, *, parent_external_id: str, text: str) -> SentReply | None:
+        """The account's reply to `parent_external_id` with this text, if it already posted one: read from
+        the account's newest comments (GET /user/<username>/comments), which list a comment at once.
+        Raises ConnectorError.
+        """
+        _reply_parent(parent_external_id)
+        username = self._require_account()
+        wanted = _comparable_body(text)
+        try:
+            answer = self._reddit.request(
+                method="GET",
+                path=API_PATH["user"].format(user=username) + "comments/",
+                params={"limit": REPLY_LOOKUP_LIMIT, "sort": "new"},
+            )
+        except (prawcore.PrawcoreException, praw.exceptions.PRAWException) as error:
+            raise self._reply_error(error, "look for an earlier reply") from error
+        listing = answer.get("data") if isinstance(answer, dict) else None
+        for comment in _listing_children(listing if isinstance(listing, dict) else {}, "t1"):
+            body = comment.get("body")
+            if (
+                comment.get("parent_id") == parent_external_id
+                and isinstance(body, str)
+                and _comparable_body(body) == wanted
+                and isinstance(comment.get("id"), str)
+            ):
+                return SentReply(platform_reply_id=f"t1_{comment['id']}", url=_comment_url(comment))
+        return None
+
+    def _require_account(self) -> str:
+        username = _optional_setting(self.config, "username")
+        if not username or not _optional_setting(self.config, "password"):
+            raise ConnectorError(
+                "The Reddit source cannot post replies: it signs in without an account",
+                permanent=True,
+                how_to_fix=REPLY_CREDENTIALS_FIX,
+            )
+        return username
+
+    def _reply_error(self, error: Exception, action: str) -> ConnectorError:
+        if isinstance(error, praw.exceptions.RedditAPIException):
+            for item in error.items:
+                if item.error_type == "RATELIMIT":
+                    return TransientConnectorError(
+                        f"Reddit asked the account to slow down: {item.message}",
+                        retry_after=_ratelimit_seconds(item.message),
+                    )
+            summary = "; ".join(f"{item.error_type}: {item.message}" for item in error.items)
+            return ConnectorError(
+                f"Reddit would not {action}: {summary}", permanent=True, how_to_fix=REPLY_REFUSED_FIX
+            )
+        if isinstance(error, prawcore.TooManyRequests):
+            return TransientConnectorError(
+                "Reddit's rate limit is used up (429 Too Many Requests)",
+                retry_after=_retry_after(error.response.headers),
+            )
+        if isinstance(error, prawcore.OAuthException):
+            return ConnectorError(
+                f"Reddit refused to sign in as the account: {error}",
+                permanent=True,
+                how_to_fix=REPLY_CREDENTIALS_FIX,
+            )
+        if isinstance(error, prawcore.Forbidden | prawcore.InsufficientScope | prawcore.InvalidToken):
+            reason = _reddit_reason(error.response)
+            return ConnectorError(
+                f"Reddit would not {action} ({error.response.status_code} {reason})".strip(),
+                permanent=True,
+                how_to_fix=REPLY_REFUSED_FIX,
+            )
+        if isinstance(error, prawcore.NotFound):
+            return ConnectorError(
+                f"Reddit would not {action}: the post or comment is gone (404)",
+                permanent=True,
+                how_to_fix=REPLY_REFUSED_FIX,
+            )
+        if isinstance(error, prawcore.ServerError | prawcore.RequestException):
+            return TransientConnectorError(f"Reddit could not {action}: {error}")
+        if isinstance(error, prawcore.ResponseException) and error.response.status_code >= 500:
+            return TransientConnectorError(f"Reddit answered {error.response.status_code}")
+        return ConnectorError(
+            f"Reddit would not {action}: {error}", permanent=True, how_to_fix=REPLY_REFUSED_FIX
+        )
+
 
 def _required_setting(config: Mapping[str, Any], key: str) -> str:
     value = _optional_setting(config, key)
@@ -786,3 +895,52 @@ def _count(raw: Mapping[str, Any], key: str) -> int:
     if number < 0:
         raise NormalizationError(f"field '{key}' must not be negative, got {number}")
     return number
+
+
+# Replies.
+REPLY_LOOKUP_LIMIT = 100
+REPLY_CREDENTIALS_FIX = (
+    "Posting a reply needs the Reddit account the hospital posts as: set 'username' and 'password' on the "
+    "source's settings to an account listed as a developer of the 'script' app at "
+    "https://www.reddit.com/prefs/apps (accounts with two-factor sign-in cannot use a script app's password "
+    "grant), and check the app's client id and secret."
+)
+REPLY_REFUSED_FIX = (
+    "Reddit refused the reply: the thread may be locked, archived (over six months old) or deleted, or the "
+    "account may be banned from the subreddit or blocked by the author. Open the thread on Reddit; reply "
+    "there yourself if you can, then mark the item as handled elsewhere."
+)
+_RATELIMIT_WAIT = re.compile(r"([0-9]{1,4}) (milliseconds?|seconds?|minutes?)")
+
+
+def _reply_parent(parent_external_id: str) -> tuple[str, str]:
+    kind, _, thing_id = str(parent_external_id).partition("_")
+    if kind not in ("t1", "t3") or not re.fullmatch(r"[a-z0-9]{1,16}", thing_id):
+        raise ConnectorError(
+            f"{parent_external_id!r:.40} is not a Reddit post or comment, so there is nothing to reply to",
+            permanent=True,
+            how_to_fix="Reply on Reddit yourself and mark the item as handled elsewhere.",
+        )
+    return kind, thing_id
+
+
+def _comment_url(comment: Mapping[str, Any]) -> str:
+    permalink = comment.get("permalink")
+    if isinstance(permalink, str) and permalink:
+        return permalink if permalink.startswith("http") else f"{REDDIT_URL}{permalink}"
+    post_id = str(comment.get("link_id") or "").removeprefix("t3_")
+    return f"{REDDIT_URL}/comments/{post_id}/_/{comment['id']}/"
+
+
+def _comparable_body(text: str) -> str:
+    # Reddit keeps the Markdown as sent, give or take surrounding and repeated whitespace.
+    return " ".join(text.split())
+
+
+def _ratelimit_seconds(message: str | None) -> float:
+    found = _RATELIMIT_WAIT.search(message or "")
+    if not found:
+        return DEFAULT_RETRY_AFTER
+    amount, unit = int(found.group(1)), found.group(2)
+    seconds = amount * 60 if unit.startswith("minute") else 0 if unit.startswith("milli") else amount
+    return max(1.0, float(seconds))

@@ -3,6 +3,9 @@
 Config keys (the source's `config`):
 - `bearer_token` (required): the app-only bearer token of an app in the X Developer Console.
 - `lang` (optional): a language code such as "en"; adds `lang:en` so only posts X tagged with it come back.
+- `consumer_key`, `consumer_secret`, `access_token`, `access_token_secret` (optional): the OAuth 1.0a
+  user-context credentials of the hospital's own account, needed only to post replies from the queue
+  (`send_reply`); the bearer token cannot post.
 - `start_time` (optional): ISO 8601 date-time the very first poll reaches back to. Recent search cannot see
   past 7 days, so an older value is clamped and the part it cannot reach is reported as a coverage gap.
   Without it the first poll reads the whole 7 days.
@@ -15,8 +18,10 @@ Cursor, one per planned query (X returns the newest posts first, in pages linked
   crash between pages resumes at the stored `next_token` and never skips the older pages.
 """
 
+import html
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +38,7 @@ from sources.connectors.base import (
     FetchResult,
     MentionData,
     NormalizationError,
+    SentReply,
     SourceQuery,
     TransientConnectorError,
 )
@@ -414,3 +420,181 @@ class XConnector(Connector):
                 "impressions": _count(metrics, "impression_count", "public_metrics"),
             },
         )
+
+    # Public replies (triage/services/replies.py). Reading works with the app-only bearer token; posting as
+    # the hospital's account needs that account's user-context (OAuth 1.0a) credentials as well.
+
+    def send_reply(self, *, parent_external_id: str, text: str) -> "SentReply":
+        """Post `text` as the hospital's account in reply to the post `parent_external_id` (POST /2/tweets).
+
+        X takes no idempotency key, so a caller that may be retrying an interrupted attempt calls
+        find_existing_reply first. Raises ConnectorError.
+        """
+        parent = _reply_parent(parent_external_id)
+        client = self._user_client()
+        try:
+            response = client.create_tweet(text=text, in_reply_to_tweet_id=parent, user_auth=True)
+        except tweepy.Forbidden as error:
+            if _is_duplicate_content(error):
+                # X refuses the same text twice from one account: an earlier attempt got through.
+                existing = self.find_existing_reply(parent_external_id=parent, text=text)
+                if existing is not None:
+                    return existing
+            raise _reply_error(error, "post the reply") from error
+        except tweepy.HTTPException as error:
+            raise _reply_error(error, "post the reply") from error
+        except requests.RequestException as error:
+            # The post may or may not have gone out; the retry looks before posting again.
+            raise TransientConnectorError(f"Could not reach X to post the reply: {error}") from error
+        data = response.get("data") if isinstance(response, Mapping) else None
+        reply_id = _post_id(data.get("id")) if isinstance(data, Mapping) else None
+        if reply_id is None:
+            raise TransientConnectorError(f"X answered the reply without a post id: {response!r:.200}")
+        return SentReply(platform_reply_id=str(reply_id), url=_reply_url(str(reply_id)))
+
+    def find_existing_reply(self, *, parent_external_id: str, text: str) -> "SentReply | None":
+        """The hospital account's reply to `parent_external_id` with this text, if it already posted one.
+
+        Reads the account's own timeline (GET /2/users/:id/tweets since the parent) rather than recent
+        search: search shows posts only after a delay, so it could miss a reply posted a moment ago.
+        Raises ConnectorError.
+        """
+        parent = _reply_parent(parent_external_id)
+        client = self._user_client()
+        wanted = _comparable_text(text)
+        try:
+            me = client.get_me(user_auth=True)
+            account_id = me["data"]["id"]
+            pagination_token = None
+            for _ in range(REPLY_LOOKUP_PAGES):
+                page = client.get_users_tweets(
+                    account_id,
+                    user_auth=True,
+                    since_id=parent,
+                    max_results=100,
+                    exclude=["retweets"],
+                    tweet_fields=["referenced_tweets", "conversation_id", "created_at"],
+                    pagination_token=pagination_token,
+                )
+                for post in page.get("data") or []:
+                    if _replies_to(post, parent) and _comparable_text(post.get("text", "")) == wanted:
+                        return SentReply(platform_reply_id=str(post["id"]), url=_reply_url(str(post["id"])))
+                pagination_token = (page.get("meta") or {}).get("next_token")
+                if not pagination_token:
+                    return None
+        except tweepy.HTTPException as error:
+            raise _reply_error(error, "look for an earlier reply") from error
+        except requests.RequestException as error:
+            raise TransientConnectorError(
+                f"Could not reach X to look for an earlier reply: {error}"
+            ) from error
+        except (KeyError, TypeError) as error:
+            raise TransientConnectorError(
+                f"X answered the lookup in an unexpected shape: {error!r}"
+            ) from error
+        return None
+
+    def _user_client(self) -> tweepy.Client:
+        missing = [key for key in USER_CREDENTIALS if not str(self.config.get(key) or "").strip()]
+        if missing:
+            raise ConnectorError(
+                f"The X source cannot post replies: it has no {', '.join(missing)}.",
+                how_to_fix=REPLY_CREDENTIALS_HELP,
+            )
+        client = tweepy.Client(
+            **{key: str(self.config[key]).strip() for key in USER_CREDENTIALS},
+            return_type=dict,
+            wait_on_rate_limit=False,
+        )
+        client.session.mount("https://", _TimeoutAdapter())
+        return client
+
+
+USER_CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+# At most this many pages of 100 of the account's own posts since the parent are searched for an earlier
+# attempt's reply; a busy account posts far fewer between an attempt and its retry.
+REPLY_LOOKUP_PAGES = 3
+REPLY_CREDENTIALS_HELP = (
+    "Posting a reply needs the hospital account's own credentials: an app-only bearer token can only read. "
+    "In the X Developer Console (console.x.com) → Apps → your app → User authentication settings, set App "
+    "permissions to “Read and write”. Then under Keys and tokens copy the API Key and Secret (consumer_key, "
+    "consumer_secret) and generate an Access Token and Secret while signed in as the hospital's account "
+    "(access_token, access_token_secret; regenerate them after changing permissions), and paste all four "
+    "in this source's settings."
+)
+REPLY_FORBIDDEN_HELP = (
+    "X refused to let the hospital's account post this reply. Check that the app has “Read and write” "
+    "permission and that the access token was generated after that change; if the author limits who can "
+    "reply, or X only lets apps answer posts that mention the account, reply from the X app instead and "
+    "mark the item as handled elsewhere."
+)
+REPLY_GONE_HELP = (
+    "The post may have been deleted or made private. Open it on X; if it is gone, mark the item as handled "
+    "elsewhere or close it."
+)
+_LEADING_MENTIONS = re.compile(r"^(?:@\w{1,50}\s+)+")
+_LINK = re.compile(r"https?://\S+")
+
+
+def _reply_parent(parent_external_id: str) -> str:
+    if not isinstance(parent_external_id, str) or not _POST_ID.fullmatch(parent_external_id):
+        raise ConnectorError(
+            f"{parent_external_id!r:.40} is not an X post id, so there is nothing to reply to.",
+            how_to_fix="Reply on X yourself and mark the item as handled elsewhere.",
+        )
+    return parent_external_id
+
+
+def _reply_url(post_id: str) -> str:
+    # The account-independent form; X redirects it to /<username>/status/<id>.
+    return f"https://x.com/i/web/status/{post_id}"
+
+
+def _replies_to(post: Mapping[str, Any], parent: str) -> bool:
+    references = post.get("referenced_tweets") or []
+    return any(ref.get("type") == "replied_to" and ref.get("id") == parent for ref in references)
+
+
+def _comparable_text(text: str) -> str:
+    """Post text as X stores it compared with what we sent: X prefixes a reply with the @handles it
+    answers, escapes &, < and >, and shortens links to t.co."""
+    text = html.unescape(text).strip()
+    text = _LEADING_MENTIONS.sub("", text)
+    text = _LINK.sub("<link>", text)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _is_duplicate_content(error: tweepy.HTTPException) -> bool:
+    return "duplicate content" in str(_problem(error).get("detail", "")).lower()
+
+
+def _reply_error(error: tweepy.HTTPException, action: str) -> ConnectorError:
+    status = error.response.status_code
+    problem = _problem(error)
+    detail = str(problem.get("detail") or problem.get("title") or _one_line(error))
+    message = f"X would not {action} ({status}): {detail}"
+    credits = "credits" in str(problem.get("type", "")) or problem.get("title") == "CreditsDepleted"
+    if status == 402 or credits:
+        return ConnectorError(message, how_to_fix=CREDITS_HELP)
+    if isinstance(error, tweepy.TooManyRequests):
+        retry_after = None
+        if error.reset_time is not None:
+            retry_after = max(error.reset_time - utc_now().timestamp(), 1.0)
+        return TransientConnectorError(message, retry_after=retry_after)
+    if isinstance(error, tweepy.Unauthorized):
+        return ConnectorError(message, how_to_fix=REPLY_CREDENTIALS_HELP)
+    if isinstance(error, tweepy.Forbidden):
+        if _is_duplicate_content(error):
+            return ConnectorError(
+                message,
+                how_to_fix="X refuses the same text twice from one account. Reword the reply, or if it is "
+                "already on X, mark the item as handled elsewhere with its link.",
+            )
+        return ConnectorError(message, how_to_fix=REPLY_FORBIDDEN_HELP)
+    if isinstance(error, tweepy.NotFound):
+        return ConnectorError(message, how_to_fix=REPLY_GONE_HELP)
+    if isinstance(error, tweepy.TwitterServerError) or status in (408, 409, 425):
+        return TransientConnectorError(message)
+    if isinstance(error, tweepy.BadRequest):
+        return ConnectorError(message, how_to_fix=REPLY_GONE_HELP)
+    return ConnectorError(message, how_to_fix="X answered with an unexpected error; see the message.")

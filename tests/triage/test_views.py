@@ -135,3 +135,55 @@ def test_people_without_change_permission_cannot_act(client, bob, items):
         reverse("triage:queue_item_action", args=[items["parking"].pk, "note"]), {"text": "x"}
     )
     assert response.status_code == 403
+
+
+def test_a_reply_goes_from_draft_through_approval_and_needs_an_account_to_post(
+    client, manager_client, items, bob, settings
+):
+    from triage.models import Reply
+
+    settings.REPLY_APPROVAL_REQUIRED = True
+    item = items["parking"]
+    act = lambda c, action, **data: c.post(  # noqa: E731
+        reverse("triage:queue_item_action", args=[item.pk, action]), data, follow=True
+    )
+
+    blocked = act(
+        manager_client, "reply-save", text="Mrs. Smith's surgery went well, we reviewed your chart."
+    )
+    assert b"Blocked by the reply check" in blocked.content
+    act(
+        manager_client, "reply-save", text="We're sorry to hear this. Please contact our team so we can help."
+    )
+    reply = Reply.objects.get(item=item)
+    assert reply.status == Reply.Status.DRAFT and not reply.phi_blocked
+    act(manager_client, "reply-submit", reply=reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.PENDING_APPROVAL
+
+    own_approval = act(manager_client, "reply-approve", reply=reply.pk)
+    assert reply.status == Reply.Status.PENDING_APPROVAL
+    assert b"approve" in own_approval.content.lower()
+
+    grant(bob, "view_queueitem", "change_queueitem", "approve_reply")
+    client.force_login(bob)
+    act(client, "reply-approve", reply=reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.approved_by) == (Reply.Status.APPROVED, bob)
+
+    # The mention came from the demo source, which has no X account to post with.
+    refused = act(client, "reply-send", reply=reply.pk)
+    assert "handled elsewhere" in refused.content.decode()
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.APPROVED
+
+
+def test_marking_an_item_as_handled_elsewhere_moves_it_to_replied(manager_client, items):
+    item = items["parking"]
+    url = reverse("triage:queue_item_action", args=[item.pk, "reply-elsewhere"])
+    refused = manager_client.post(url, {}, follow=True)
+    assert b"Give a link to the reply or a note" in refused.content
+    manager_client.post(url, {"url": "https://reviews.example/riverside/1#reply"})
+    item.refresh_from_db()
+    assert item.status == QueueItem.Status.REPLIED
+    assert item.first_response_at is not None

@@ -15,6 +15,18 @@ from triage.services.items import (
     queue_item_set_harm_level,
     queue_items_sync,
 )
+from triage.services.replies import (
+    ReplySendInProgress,
+    reply_approve,
+    reply_draft_save,
+    reply_mark_elsewhere,
+    reply_send,
+    reply_send_enqueue,
+    reply_send_give_up,
+    reply_sending_unsupported_reason,
+    reply_submit,
+    reply_template_render,
+)
 from triage.services.workflow import (
     TransitionError,
     queue_item_close,
@@ -24,6 +36,7 @@ from triage.services.workflow import (
 )
 
 __all__ = [
+    "ReplySendInProgress",
     "TransitionError",
     "case_link",
     "queue_item_assign",
@@ -39,5 +52,14 @@ __all__ = [
     "queue_items_bulk_change_category",
     "queue_items_bulk_dismiss",
     "queue_items_sync",
+    "reply_approve",
+    "reply_draft_save",
+    "reply_mark_elsewhere",
+    "reply_send",
+    "reply_send_enqueue",
+    "reply_send_give_up",
+    "reply_sending_unsupported_reason",
+    "reply_submit",
+    "reply_template_render",
     "transition_check",
 ]
