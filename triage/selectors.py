@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import Coalesce, Now, TruncWeek
+from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -284,3 +285,34 @@ def reply_templates_for(*, item: QueueItem):
     category = item.mention.category
     templates = ReplyTemplate.objects.filter(is_active=True).filter(Q(category=category) | Q(category=""))
     return templates.order_by("-category", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """ "You said, we did": closed complaints that led to a change, for one category and month."""
+
+    category: str
+    month: datetime
+    changes: int
+    departments: list[str]
+
+
+def changes_made(*, since: datetime, until: datetime) -> list[ChangeRow]:
+    """Complaints closed in [since, until) with a recorded action, by category and month (one query)."""
+    rows = (
+        QueueItem.objects.filter(resolved_at__gte=since, resolved_at__lt=until)
+        .exclude(action_taken="")
+        .annotate(month=TruncMonth("resolved_at"))
+        .values("mention__category", "month")
+        .annotate(changes=Count("id"), departments=ArrayAgg("action_department", distinct=True))
+        .order_by("-month", "-changes")
+    )
+    return [
+        ChangeRow(
+            category=row["mention__category"] or "uncategorised",
+            month=row["month"],
+            changes=row["changes"],
+            departments=sorted(d for d in row["departments"] if d),
+        )
+        for row in rows
+    ]

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -6,12 +7,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from triage import forms
 from triage.models import ALLOWED_TRANSITIONS, QueueItem, Reply
 from triage.phi import check_reply_draft, has_blocking, suggest_private_channel
-from triage.selectors import queue_item_list, queue_item_replies, queue_item_sla, reply_templates_for
+from triage.selectors import (
+    ResponseGroup,
+    changes_made,
+    queue_item_list,
+    queue_item_replies,
+    queue_item_sla,
+    reply_templates_for,
+    response_times,
+)
 from triage.services import (
     queue_item_assign,
     queue_item_close,
@@ -232,3 +242,23 @@ def reply_check(request: HttpRequest, item_id: int) -> JsonResponse:
             "suggestion": suggest_private_channel(findings) if findings else "",
         }
     )
+
+
+REPORT_PERIODS = {"30": 30, "90": 90, "365": 365}
+
+
+@login_required
+@permission_required(VIEW_QUEUE, raise_exception=True)
+def queue_report(request: HttpRequest) -> HttpResponse:
+    days = REPORT_PERIODS.get(request.GET.get("days", "90"), 90)
+    until = timezone.now()
+    since = until - timedelta(days=days)
+    context = {
+        "days": days,
+        "periods": REPORT_PERIODS,
+        "by_category": response_times(since=since, until=until, group_by=ResponseGroup.CATEGORY),
+        "by_assignee": response_times(since=since, until=until, group_by=ResponseGroup.ASSIGNEE),
+        "by_week": response_times(since=since, until=until, group_by=ResponseGroup.WEEK),
+        "changes": changes_made(since=since, until=until),
+    }
+    return render(request, "triage/queue_report.html", context)

@@ -187,3 +187,30 @@ def test_marking_an_item_as_handled_elsewhere_moves_it_to_replied(manager_client
     item.refresh_from_db()
     assert item.status == QueueItem.Status.REPLIED
     assert item.first_response_at is not None
+
+
+def test_the_response_report_shows_times_and_changes_made(manager_client, items, alice):
+    from triage.services import queue_item_close
+
+    queue_item_close(
+        item=items["parking"],
+        user=alice,
+        outcome="followed_up_privately",
+        action_taken="Validation for ICU visitors' parking",
+        action_department="Facilities",
+    )
+    response = manager_client.get(reverse("triage:queue_report"), {"days": "30"})
+    assert response.status_code == 200
+    [change] = response.context["changes"]
+    assert (change.category, change.changes, change.departments) == (
+        "facilities_environment",
+        1,
+        ["Facilities"],
+    )
+    assert {row.label for row in response.context["by_category"]} >= {"Safety"}
+    assert b"You said, we did" in response.content
+
+
+def test_the_response_report_needs_permission(client, charlie):
+    client.force_login(charlie)
+    assert client.get(reverse("triage:queue_report")).status_code == 403
