@@ -163,3 +163,12 @@ def test_mention_list_filters_by_complaint_category_and_severity(marketer_client
     assert count(complaint="false") == 1
     assert count(category="safety") == 1
     assert count(severity="critical") == 1
+
+
+def test_filters_follow_the_user_between_overview_mentions_and_clusters(marketer_client, hospitals):
+    response = marketer_client.get(
+        reverse("mentions:mention_list"), {"hospital": "riverside", "page": "1", "q": ""}
+    )
+    assert response.context["shared_filters"] == "hospital=riverside"
+    assert b'href="/?hospital=riverside"' in response.content
+    assert b'href="/clusters/?hospital=riverside"' in response.content
