@@ -172,3 +172,10 @@ def test_filters_follow_the_user_between_overview_mentions_and_clusters(marketer
     assert response.context["shared_filters"] == "hospital=riverside"
     assert b'href="/?hospital=riverside"' in response.content
     assert b'href="/clusters/?hospital=riverside"' in response.content
+
+
+def test_page_titles_are_plain_text(marketer_client, hospitals):
+    mention = MentionFactory(hospital=hospitals["riverside"])
+    content = marketer_client.get(reverse("mentions:mention_detail", args=[mention.pk])).content.decode()
+    title = content.split("<title>")[1].split("</title>")[0]
+    assert title == "Mention · HospitalListen"
