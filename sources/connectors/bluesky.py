@@ -28,7 +28,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,7 @@ from sources.connectors.base import (
     SourceQuery,
     TransientConnectorError,
 )
+from sources.connectors.fields import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +102,6 @@ def bluesky_term(term: str) -> str:
     """One term as a Bluesky query: a single word bare, anything else as an exact phrase."""
     cleaned = " ".join(term.replace('"', " ").split())
     return cleaned if _BARE_TERM.fullmatch(cleaned) else f'"{cleaned}"'
-
-
-def search_terms(terms: Iterable[str]) -> list[str]:
-    """The terms to search, without blanks or case-insensitive repeats, in a stable order."""
-    unique: dict[str, str] = {}
-    for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if cleaned:
-            unique.setdefault(cleaned.casefold(), cleaned)
-    return [unique[key] for key in sorted(unique)]
 
 
 def term_key(term: str) -> str:

@@ -3,7 +3,7 @@
 Each raises NormalizationError with a message that names the field, so a rejected payload says what to fix.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,3 +63,13 @@ def timestamp(raw: Mapping[str, Any], key: str) -> datetime:
     except (ValueError, OverflowError, OSError):
         pass
     raise NormalizationError(f"field '{key}' is not a date-time (ISO 8601 or Unix seconds): {value!r:.40}")
+
+
+def search_terms(terms: Iterable[str]) -> list[str]:
+    """The terms to search, without blanks or case-insensitive repeats, in a stable order."""
+    unique: dict[str, str] = {}
+    for term in terms:
+        cleaned = " ".join(term.replace('"', " ").split())
+        if cleaned:
+            unique.setdefault(cleaned.casefold(), cleaned)
+    return [unique[key] for key in sorted(unique)]

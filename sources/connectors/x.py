@@ -42,6 +42,7 @@ from sources.connectors.base import (
     SourceQuery,
     TransientConnectorError,
 )
+from sources.connectors.fields import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -104,16 +105,6 @@ def x_term(term: str) -> str:
     if _BARE_TERM.fullmatch(cleaned) and cleaned not in {"OR", "AND"}:
         return cleaned
     return f'"{cleaned}"'
-
-
-def search_terms(terms: Iterable[str]) -> list[str]:
-    """The terms to search, without blanks or case-insensitive repeats, in a stable order."""
-    unique: dict[str, str] = {}
-    for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if cleaned:
-            unique.setdefault(cleaned.casefold(), cleaned)
-    return [unique[key] for key in sorted(unique)]
 
 
 def _snowflake_time(post_id: int) -> datetime:
