@@ -1,6 +1,7 @@
 """URLs from a chart element to the mentions behind it, keeping the page's other filters."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -10,21 +11,23 @@ PAGE_ONLY = ("period", "page")
 
 
 class MentionLinks:
+    """Builds one link per bar; a chart has hundreds, so the page's own filters are encoded once per set
+    of overridden keys rather than for every bar."""
+
     def __init__(self, data: QueryDict):
-        self._base = QueryDict(mutable=True)
-        for key, value in data.items():
-            if value and key not in PAGE_ONLY:
-                self._base[key] = value
+        self._base = {key: value for key, value in data.items() if value and key not in PAGE_ONLY}
         self._list_url = reverse("mentions:mention_list")
+        self._encoded: dict[frozenset[str], str] = {}
+
+    def _base_without(self, keys: frozenset[str]) -> str:
+        if keys not in self._encoded:
+            self._encoded[keys] = urlencode({k: v for k, v in self._base.items() if k not in keys})
+        return self._encoded[keys]
 
     def url(self, **overrides: str) -> str:
-        query = self._base.copy()
-        for key, value in overrides.items():
-            if value:
-                query[key] = value
-            else:
-                query.pop(key, None)
-        return f"{self._list_url}?{query.urlencode()}"
+        base = self._base_without(frozenset(overrides))
+        extra = urlencode({key: value for key, value in overrides.items() if value})
+        return f"{self._list_url}?{'&'.join(part for part in (base, extra) if part)}"
 
     def sentiment_in_period(self, label: str, first: date, last: date) -> str:
         return self.url(sentiment=label, date_from=first.isoformat(), date_to=last.isoformat())

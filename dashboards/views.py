@@ -8,13 +8,7 @@ from clusters.selectors import cluster_list
 from dashboards import charts
 from dashboards.exports import CHART_EXPORTS, csv_safe
 from dashboards.links import MentionLinks
-from dashboards.selectors import (
-    complaint_volume_by_category,
-    mention_counts_by_hospital,
-    mention_counts_by_platform,
-    mention_totals,
-    mention_volume_by_period,
-)
+from dashboards.rollup_selectors import overview_aggregates
 from enrichment.taxonomy import Category
 from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_filterset_previous_period
@@ -34,14 +28,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render(
             request, "dashboards/overview.html", {"filterset": filterset, "freshness": source_freshness()}
         )
-    mentions = filterset.qs
     start, end = filterset.period()
     period = _period(request)
+    # From the daily rollup when the filters allow (no text search), else from the mentions themselves.
+    aggregates = overview_aggregates(
+        filterset=filterset, previous=mention_filterset_previous_period(filterset), period=period
+    )
     context = {
         "filterset": filterset,
         "period": period,
-        "totals": mention_totals(mentions=mentions),
-        "previous": mention_totals(mentions=mention_filterset_previous_period(filterset).qs),
+        "totals": aggregates.totals,
+        "previous": aggregates.previous,
         "freshness": source_freshness(),
         "gaps": list(coverage_gaps_between(start=start, end=end)),
     }
@@ -56,12 +53,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     if context["totals"].total:
         links = MentionLinks(filterset.data)
-        by_hospital = mention_counts_by_hospital(mentions=mentions)
+        by_hospital = aggregates.by_hospital
         first, last = start.date(), end.date()
         context["charts"] = {
             "volume": charts.shade_gaps(
                 charts.volume_chart(
-                    mention_volume_by_period(mentions=mentions, period=period),
+                    aggregates.volume,
                     start=first,
                     end=last,
                     period=period,
@@ -72,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 end=end,
             ),
             "categories": charts.category_chart(
-                complaint_volume_by_category(mentions=mentions, period=period),
+                aggregates.categories,
                 names={**dict(Category.choices), "": "Uncategorised"},
                 start=first,
                 end=last,
@@ -84,7 +81,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 by_hospital, title="Your hospital beside competitors", y_title="Hospital", link=links.hospital
             ),
             "platforms": charts.breakdown_chart(
-                mention_counts_by_platform(mentions=mentions),
+                aggregates.by_platform,
                 title="Mentions by source",
                 y_title="Source",
                 link=links.platform,

@@ -9,6 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from dashboards.rollups import mention_days_refresh_for_mentions
 from enrichment.classifier.predict import Classification, active_model, classify_texts
 from enrichment.classifier.registry import ModelUnavailable
 from enrichment.classifier.training import LabelledExample, ensure_active_model
@@ -158,6 +159,7 @@ def mention_correct(
         )
         mention.is_complaint, mention.category, mention.severity = is_complaint, category, severity
         mention.save(update_fields=["is_complaint", "category", "severity"])
+        mention_days_refresh_for_mentions(mention_ids=[mention.pk])
     return label
 
 
@@ -210,6 +212,7 @@ def retag_job_run(*, job_id: int, max_chunks: int | None = None) -> RetagJob:
             job.save(update_fields=["status", "finished_at"])
             break
         mentions_enrich(mention_ids=ids, force=True)
+        mention_days_refresh_for_mentions(mention_ids=ids)
         job.last_mention_id, job.done = ids[-1], job.done + len(ids)
         job.total = max(job.total, job.done)  # Mentions stored since the job started are re-tagged too.
         job.save(update_fields=["last_mention_id", "done", "total"])

@@ -117,6 +117,7 @@ def main() -> int:
     _manage("migrate", "--noinput", env=env)
     _manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     _manage("setup_classifier", env=env)
+    _manage("rebuild_mention_days", env=env)
     if not options.no_demo:
         _manage("setup_demo", env=env)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from psycopg2.extras import execute_values
 
+from dashboards.rollups import mention_days_refresh_for_mentions
 from enrichment.sentiment import sentiment_score
 from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
@@ -80,7 +81,9 @@ def mention_ingest(
             ignore_conflicts=True,
         )
         RejectedPayload.objects.bulk_create(rejected)
-        mentions_enrich_enqueue(mention_ids=[mention_id for mention_id, _, _ in inserted])
+        new_ids = [mention_id for mention_id, _, _ in inserted]
+        mentions_enrich_enqueue(mention_ids=new_ids)
+        mention_days_refresh_for_mentions(mention_ids=new_ids)
     if rejected:
         logger.warning("source %s: kept %d payloads that failed to normalize", source.pk, len(rejected))
     return IngestResult(

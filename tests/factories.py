@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from dashboards.rollups import mention_days_refresh
 from mentions.models import Mention
 from sources.models import Source
 from tracking.models import Hospital, TrackedTerm
@@ -48,6 +49,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 class MentionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Mention
+        skip_postgeneration_save = True
 
     source = factory.SubFactory(SourceFactory)
     platform = "x"
@@ -58,6 +60,13 @@ class MentionFactory(factory.django.DjangoModelFactory):
     match_status = Mention.MatchStatus.MATCHED
     sentiment_score = 0.0
     sentiment_label = "neutral"
+
+    @factory.post_generation
+    def rollup(mention, create, extracted, **kwargs):
+        """Keep the dashboards' daily rollup right, as the ingest and enrichment services do
+        (MentionFactory(rollup=False) leaves it stale, for the rollup's own tests)."""
+        if create and extracted is not False:
+            mention_days_refresh(days=[timezone.localdate(mention.posted_at)])
 
 
 def demo_post(number: int, text: str, *, age_hours: float = 24, platform: str = "x", **extra) -> dict:

@@ -155,6 +155,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=47),
         "options": {"expires": 3300},
     },
+    # Safety net for rollup refreshes whose task was lost; away from :17 and :47.
+    "dashboards-mention-days-rebuild-recent": {
+        "task": "dashboards.mention_days_rebuild_recent",
+        "schedule": crontab(minute=33),
+        "options": {"expires": 3300},
+    },
     "imports-run-pending": {
         "task": "mentions.import_jobs_run_pending",
         "schedule": crontab(minute="*/5"),
