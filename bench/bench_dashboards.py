@@ -8,9 +8,8 @@ through Django's test client as a signed-in user (server time: the client runs t
 
 Baselines measured in the same run, so the ratios hold when absolute figures drift from machine to machine:
 the raw day x sentiment count over 90 days on mentions_mention (one SQL statement), the same from the
-rollup, and the overview forced onto the raw selectors. "overview, rollup" is a copy of
-dashboards.views.overview that reads dashboards.rollup_selectors (what the view does once wired);
-"overview, as wired" is dashboards.views.overview itself, whichever selectors it uses today.
+rollup, and the overview page forced onto the raw selectors (dashboards.views.overview with its
+aggregation swapped for overview_aggregates_from_mentions).
 """
 
 import argparse
@@ -19,99 +18,34 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from unittest import mock
 
 import _django  # noqa: F401  (sets up Django)
 import numpy as np
 from _django import bench_database
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.test import Client, override_settings
-from django.urls import include, path
+from django.test import Client
 from django.utils import timezone
 
-from clusters.selectors import cluster_list
-from dashboards import charts
 from dashboards import rollup_selectors as rollup
-from dashboards.links import MentionLinks
-from dashboards.views import TOP_CLUSTERS, _period
+from dashboards import views as dashboards_views
 from enrichment.taxonomy import Category
 from mentions.selectors import mention_filterset, mention_filterset_previous_period
-from sources.selectors import coverage_gaps_between, source_freshness
 
 CLUSTERS = 12
 CLUSTER_SIZE = 1500
 
 
-def _overview(request: HttpRequest, *, use_rollup: bool) -> HttpResponse:
-    """dashboards.views.overview with the aggregations switched between the rollup and the raw selectors."""
-    filterset = mention_filterset(data=request.GET, default_period=True)
-    if not filterset.is_valid():
-        return render(
-            request, "dashboards/overview.html", {"filterset": filterset, "freshness": source_freshness()}
-        )
-    start, end = filterset.period()
-    period = _period(request)
-    previous = mention_filterset_previous_period(filterset)
-    select = rollup.overview_aggregates if use_rollup else rollup.overview_aggregates_from_mentions
-    aggregates = select(filterset=filterset, previous=previous, period=period)
-    context = {
-        "filterset": filterset,
-        "period": period,
-        "totals": aggregates.totals,
-        "previous": aggregates.previous,
-        "freshness": source_freshness(),
-        "gaps": list(coverage_gaps_between(start=start, end=end)),
-    }
-    cleaned = filterset.form.cleaned_data
-    context["top_clusters"] = cluster_list(
-        since=start,
-        until=end,
-        hospital=cleaned.get("hospital"),
-        category=cleaned.get("category") or None,
-        source_platform=cleaned.get("platform") or None,
-        limit=TOP_CLUSTERS,
-    )
-    if aggregates.totals.total:
-        links = MentionLinks(filterset.data)
-        first, last = start.date(), end.date()
-        context["charts"] = {
-            "volume": charts.shade_gaps(
-                charts.volume_chart(
-                    aggregates.volume, start=first, end=last, period=period, link=links.sentiment_in_period
-                ),
-                context["gaps"],
-                start=start,
-                end=end,
-            ),
-            "categories": charts.category_chart(
-                aggregates.categories,
-                names={**dict(Category.choices), "": "Uncategorised"},
-                start=first,
-                end=last,
-                period=period,
-                link=links.category_in_period,
-            ),
-            "share": charts.share_chart(aggregates.by_hospital, link=links.hospital),
-            "hospitals": charts.breakdown_chart(
-                aggregates.by_hospital,
-                title="Your hospital beside competitors",
-                y_title="Hospital",
-                link=links.hospital,
-            ),
-            "platforms": charts.breakdown_chart(
-                aggregates.by_platform, title="Mentions by source", y_title="Source", link=links.platform
-            ),
-        }
-    return render(request, "dashboards/overview.html", context)
+def _forced_raw(request_page: Callable[[], object]) -> Callable[[], object]:
+    """The same page with the overview's aggregates taken from the mentions table instead of the rollup."""
 
+    def run() -> object:
+        with mock.patch.object(
+            dashboards_views, "overview_aggregates", rollup.overview_aggregates_from_mentions
+        ):
+            return request_page()
 
-urlpatterns = [
-    path("bench/overview-rollup/", login_required(lambda r: _overview(r, use_rollup=True))),
-    path("bench/overview-raw/", login_required(lambda r: _overview(r, use_rollup=False))),
-    path("", include("hospitallisten.urls")),
-]
+    return run
 
 
 def _timed(function: Callable[[], object], runs: int) -> list[float]:
@@ -217,7 +151,7 @@ def main() -> None:
     from sources.demo.setup import demo_setup
 
     results: list[tuple[str, list[float]]] = []
-    with bench_database(), override_settings(ROOT_URLCONF=__name__):
+    with bench_database():
         demo_setup()
         started = time.perf_counter()
         generated = synthetic_mentions_generate(count=options.mentions, days=options.days, seed=1)
@@ -277,14 +211,9 @@ def main() -> None:
                 _timed(lambda: rollup.overview_aggregates_from_mentions(**aggregates), max(5, runs // 3)),
             )
         )
-        results.append(("overview, rollup (default 90 days)", _timed(get("/bench/overview-rollup/"), runs)))
-        results.append(
-            ("overview, rollup, by week", _timed(get("/bench/overview-rollup/?period=week"), runs))
-        )
-        results.append(("overview, as wired (dashboards.views)", _timed(get("/"), runs)))
-        results.append(
-            ("overview, raw selectors (forced)", _timed(get("/bench/overview-raw/"), max(5, runs // 3)))
-        )
+        results.append(("overview (default 90 days)", _timed(get("/"), runs)))
+        results.append(("overview, by week", _timed(get("/?period=week"), runs)))
+        results.append(("overview, raw selectors (forced)", _timed(_forced_raw(get("/")), max(5, runs // 3))))
         results.append(("cluster page (biggest cluster)", _timed(get(f"/clusters/{cluster_id}/"), runs)))
         results.append(("cluster list (90 days)", _timed(get("/clusters/"), runs)))
         raw_plan = _plan_nodes(RAW_SQL, [tz, midnight])
