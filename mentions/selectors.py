@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from mentions.filters import MentionFilterSet
-from mentions.models import Mention, RejectedPayload
+from mentions.models import Mention
 
 
 def mention_filterset(*, data: QueryDict | None, default_period: bool = False) -> MentionFilterSet:
@@ -30,10 +30,6 @@ def mention_get(*, mention_id: int) -> Mention:
         .prefetch_related("matched_terms")
         .get(pk=mention_id)
     )
-
-
-def rejected_payload_list() -> QuerySet[RejectedPayload]:
-    return RejectedPayload.objects.select_related("source", "import_job")
 
 
 def mention_filterset_previous_period(filterset: MentionFilterSet) -> MentionFilterSet:

@@ -1,7 +1,5 @@
-from collections.abc import Sequence
-
 from tracking.matching import TermMatcher, TermSpec
-from tracking.models import Hospital, TrackedTerm
+from tracking.models import TrackedTerm
 
 
 def term_matcher_build() -> TermMatcher:
@@ -11,10 +9,6 @@ def term_matcher_build() -> TermMatcher:
         TermSpec(id=t.id, hospital_id=t.hospital_id, text=t.text, exclusions=tuple(t.exclusion_list))
         for t in terms
     )
-
-
-def hospital_list() -> Sequence[Hospital]:
-    return list(Hospital.objects.all())
 
 
 def hospital_search_terms() -> dict[tuple[int, str], list[str]]:

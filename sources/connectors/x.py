@@ -95,6 +95,13 @@ _POST_ID = re.compile(r"[0-9]{1,20}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
+def _seconds_until_reset(error: "tweepy.TooManyRequests") -> float | None:
+    """How long X asked us to wait, from its x-rate-limit-reset header (tweepy reads it as reset_time)."""
+    if error.reset_time is None:
+        return None
+    return max(error.reset_time - utc_now().timestamp(), 1.0)
+
+
 def utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
@@ -171,10 +178,7 @@ def _connector_error(error: tweepy.HTTPException) -> ConnectorError:
     ):
         return ConnectorError(message, how_to_fix=CREDITS_HELP)
     if isinstance(error, tweepy.TooManyRequests):
-        retry_after = None
-        if error.reset_time is not None:
-            retry_after = max(error.reset_time - utc_now().timestamp(), 1.0)
-        return TransientConnectorError(message, retry_after=retry_after)
+        return TransientConnectorError(message, retry_after=_seconds_until_reset(error))
     if isinstance(error, tweepy.Unauthorized):
         return ConnectorError(message, how_to_fix=NEW_TOKEN_HELP)
     if isinstance(error, tweepy.Forbidden):
@@ -568,10 +572,7 @@ def _reply_error(error: tweepy.HTTPException, action: str) -> ConnectorError:
     if status == 402 or credits:
         return ConnectorError(message, how_to_fix=CREDITS_HELP)
     if isinstance(error, tweepy.TooManyRequests):
-        retry_after = None
-        if error.reset_time is not None:
-            retry_after = max(error.reset_time - utc_now().timestamp(), 1.0)
-        return TransientConnectorError(message, retry_after=retry_after)
+        return TransientConnectorError(message, retry_after=_seconds_until_reset(error))
     if isinstance(error, tweepy.Unauthorized):
         return ConnectorError(message, how_to_fix=REPLY_CREDENTIALS_HELP)
     if isinstance(error, tweepy.Forbidden):
