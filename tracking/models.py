@@ -1,5 +1,20 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+
+
+class HealthSystem(models.Model):
+    """A group of hospitals under one owner: the top of an organization's structure."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Hospital(models.Model):
@@ -7,6 +22,9 @@ class Hospital(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    system = models.ForeignKey(
+        HealthSystem, on_delete=models.SET_NULL, null=True, blank=True, related_name="hospitals"
+    )
     is_own = models.BooleanField(
         default=False, help_text="Your own organization; unticked means a competitor tracked for comparison."
     )
@@ -44,6 +62,56 @@ class Location(models.Model):
         return self.name
 
 
+class Department(models.Model):
+    """A department or service line of a hospital ("Emergency", "Maternity"), at one location or all."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        SERVICE_LINE = "service_line", "Service line"
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="departments")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="departments",
+        help_text="Empty: the department spans the whole hospital.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+
+    class Meta:
+        ordering = ["hospital", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "location", "name"],
+                name="department_unique_name_per_place",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clinician(models.Model):
+    """A doctor, nurse practitioner or other clinician people name in public posts."""
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="clinicians")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="clinicians"
+    )
+    name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["hospital", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TrackedTerm(models.Model):
     """A name people use for a hospital (or its places, doctors, campaigns), with the phrases that rule
     a match out ("have mercy" for "Mercy")."""
@@ -54,13 +122,35 @@ class TrackedTerm(models.Model):
         LOCATION = "location", "Location"
         DOCTOR = "doctor", "Doctor"
         CAMPAIGN = "campaign", "Campaign or hashtag"
+        COMPETITOR = "competitor", "Competitor"
 
     hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="terms")
     location = models.ForeignKey(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
     )
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
+    )
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NAME)
-    text = models.CharField(max_length=200, help_text="Matched as whole words, ignoring case.")
+    text = models.CharField(max_length=200, help_text="The name as people write it: Mercy, St. Brigid's.")
+    query = models.TextField(
+        blank=True,
+        help_text="What counts as a mention, in the query language (see the help on the page), e.g. "
+        '"Mercy" AND (hospital OR ER OR clinic) NOT "have mercy". Empty: the name as a phrase.',
+    )
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="ISO 639-1 code (en, es) to ask for; empty: any language.",
+    )
+    region = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166 country code (US, GB) to ask for; empty: anywhere.",
+    )
     exclusions = models.TextField(
         blank=True,
         help_text="One phrase per line. A mention containing any of them is not matched by this term.",
@@ -80,3 +170,40 @@ class TrackedTerm(models.Model):
     @property
     def exclusion_list(self) -> list[str]:
         return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
+
+
+class BackfillJob(models.Model):
+    """After tracked terms change: re-match stored mentions, then fetch the history the platforms still
+    offer, in the background, with progress a page can poll."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        MATCHING = "matching", "Re-matching stored mentions"
+        FETCHING = "fetching", "Fetching history"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, null=True, blank=True, related_name="backfill_jobs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0, help_text="Stored mentions to re-match.")
+    done = models.PositiveIntegerField(default=0)
+    last_mention_id = models.BigIntegerField(default=0, help_text="Resume point if the worker restarts.")
+    newly_matched = models.PositiveIntegerField(default=0)
+    no_longer_matched = models.PositiveIntegerField(default=0)
+    sources_total = models.PositiveIntegerField(default=0)
+    sources_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Backfill {self.done}/{self.total}"

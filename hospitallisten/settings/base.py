@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "enrichment",
     "triage",
     "clusters",
+    "administration",
 ]
 
 MIDDLEWARE = [
