@@ -13,8 +13,12 @@ from clusters.services import cluster_merge, cluster_rename
 from dashboards import charts
 from mentions.selectors import mention_filterset
 
+# A cluster page is made of mentions, so it needs both.
+VIEW_CLUSTERS = ("mentions.view_mention", "clusters.view_cluster")
+
 
 @login_required
+@permission_required(VIEW_CLUSTERS, raise_exception=True)
 def cluster_overview(request: HttpRequest) -> HttpResponse:
     filterset = mention_filterset(data=request.GET, default_period=True)
     rows = []
@@ -36,6 +40,7 @@ def _get_cluster(cluster_id: int) -> Cluster:
 
 
 @login_required
+@permission_required(VIEW_CLUSTERS, raise_exception=True)
 def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
     cluster = _get_cluster(cluster_id)
     if cluster.status == Cluster.Status.MERGED and cluster.merged_into_id:

@@ -1,5 +1,6 @@
 """Plotly figures for the dashboards, in one consistent look. Each returns the figure as JSON for the page."""
 
+import html
 import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -9,6 +10,15 @@ import plotly.graph_objects as go
 SENTIMENT_COLORS = {"negative": "#d64545", "neutral": "#a0a7b4", "positive": "#2f9e6b"}
 SENTIMENT_NAMES = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+
+def _text(value: str) -> str:
+    """Names people typed (hospitals, sources, platform errors) as plotly label text.
+
+    plotly reads a few HTML tags in labels (<b>, <a href>, <span style>) and decodes entities; escaping
+    makes it show the name exactly as typed, never as markup or a link.
+    """
+    return html.escape(value, quote=False)
 
 
 def _layout(
@@ -161,7 +171,7 @@ def category_chart(
 def breakdown_chart(rows, *, title: str, y_title: str, link: RowLink | None = None) -> dict:
     """Horizontal stacked bars of mentions by sentiment for each row (a source or a hospital)."""
     ordered = list(rows)[::-1]
-    names = [row.label + (" (yours)" if row.is_own else "") for row in ordered]
+    names = [_text(row.label) + (" (yours)" if row.is_own else "") for row in ordered]
     figure = go.Figure()
     for label in SENTIMENT_COLORS:
         figure.add_bar(
@@ -181,7 +191,7 @@ def breakdown_chart(rows, *, title: str, y_title: str, link: RowLink | None = No
 def share_chart(rows, *, link: RowLink | None = None) -> dict:
     """Share of voice and complaint rate for each hospital, side by side, in percent."""
     total = sum(row.total for row in rows) or 1
-    names = [row.label + (" (yours)" if row.is_own else "") for row in rows]
+    names = [_text(row.label) + (" (yours)" if row.is_own else "") for row in rows]
     figure = go.Figure()
     figure.add_bar(
         x=names,
@@ -221,7 +231,7 @@ GAP_COLORS = {
 
 def coverage_chart(sources, gaps, *, start: datetime, end: datetime) -> dict:
     """One row per source: green where it was listening, coloured by reason where it was not."""
-    names = [source.name for source in sources]
+    names = [_text(source.name) for source in sources]
     figure = go.Figure()
     figure.add_bar(
         y=names,
@@ -233,18 +243,18 @@ def coverage_chart(sources, gaps, *, start: datetime, end: datetime) -> dict:
         hoverinfo="skip",
     )
     for reason, color in GAP_COLORS.items():
-        reason_gaps = [gap for gap in gaps if gap.reason == reason and gap.source.name in names]
+        reason_gaps = [gap for gap in gaps if gap.reason == reason and _text(gap.source.name) in names]
         if not reason_gaps:
             continue
         clipped = [(max(gap.start, start), min(gap.end or end, end)) for gap in reason_gaps]
         figure.add_bar(
-            y=[gap.source.name for gap in reason_gaps],
+            y=[_text(gap.source.name) for gap in reason_gaps],
             base=[gap_start.isoformat() for gap_start, _ in clipped],
             x=[(gap_end - gap_start).total_seconds() * 1000 for gap_start, gap_end in clipped],
             orientation="h",
             name=reason_gaps[0].get_reason_display(),
             marker_color=color,
-            customdata=[gap.detail[:120] for gap in reason_gaps],
+            customdata=[_text(gap.detail[:120]) for gap in reason_gaps],
             hovertemplate="%{base|%b %d %H:%M} → %{x}<br>%{customdata}<extra>%{fullData.name}</extra>",
         )
     figure.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()])

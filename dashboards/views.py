@@ -1,18 +1,21 @@
 import csv
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clusters.selectors import cluster_list
 from dashboards import charts
 from dashboards.exports import CHART_EXPORTS, csv_safe
+from dashboards.forms import WeeklySummaryForm
 from dashboards.links import MentionLinks
 from dashboards.rollup_selectors import overview_aggregates
+from dashboards.summary import weekly_summary
 from enrichment.taxonomy import Category
 from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_filterset_previous_period
 from sources.selectors import coverage_gaps_between, source_freshness
+from tracking.models import Hospital
 
 TOP_CLUSTERS = 8
 
@@ -22,6 +25,7 @@ def _period(request: HttpRequest) -> str:
 
 
 @login_required
+@permission_required("mentions.view_mention", raise_exception=True)
 def overview(request: HttpRequest) -> HttpResponse:
     filterset = mention_filterset(data=request.GET, default_period=True)
     if not filterset.is_valid():
@@ -91,6 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("mentions.export_mentions", raise_exception=True)
 def overview_chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in CHART_EXPORTS:
         raise Http404("No such chart.")
@@ -103,3 +108,15 @@ def overview_chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     writer.writerow(header)
     writer.writerows([csv_safe(value) for value in row] for row in rows)
     return response
+
+
+@login_required
+@permission_required("mentions.view_mention", raise_exception=True)
+def weekly_summary_page(request: HttpRequest) -> HttpResponse:
+    form = WeeklySummaryForm(request.GET or None)
+    # An invalid field is reported and left out; the page still shows the last complete week.
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    summary = weekly_summary(last_day=cleaned.get("week_ending"), hospital=cleaned.get("hospital"))
+    form_error = " ".join(" ".join(errors) for errors in form.errors.values()) if form.is_bound else ""
+    context = {"summary": summary, "hospitals": Hospital.objects.all(), "form_error": form_error}
+    return render(request, "dashboards/weekly_summary.html", context)

@@ -8,8 +8,11 @@ from enrichment.models import RetagJob
 from enrichment.selectors import classifier_summary, correction_count, retag_job_list
 from enrichment.services import retag_job_start
 
+VIEW_MENTION = "mentions.view_mention"
+
 
 @login_required
+@permission_required(VIEW_MENTION, raise_exception=True)
 def classifier_overview(request: HttpRequest) -> HttpResponse:
     context = {"summary": classifier_summary(), "corrections": correction_count(), "jobs": retag_job_list()}
     return render(request, "enrichment/classifier_overview.html", context)
@@ -28,6 +31,7 @@ def retag_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(VIEW_MENTION, raise_exception=True)
 def retag_progress(request: HttpRequest, job_id: int) -> JsonResponse:
     job = get_object_or_404(RetagJob, pk=job_id)
     return JsonResponse(

@@ -6,6 +6,7 @@ data lives under var/.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -28,12 +29,15 @@ def _local_postgres_url() -> str | None:
         connection = psycopg2.connect(dbname="postgres", connect_timeout=2, **LOCAL_POSTGRES)
     except psycopg2.OperationalError:
         return None
+    # CREATE DATABASE cannot run in a transaction, and psycopg2's `with connection` opens one.
     connection.autocommit = True
-    with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    connection.close()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    finally:
+        connection.close()
     return f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 
 
@@ -77,6 +81,22 @@ def resolve_services(keep_alive: list) -> tuple[str, str]:
     return database_url, redis_url
 
 
+def local_field_encryption_key() -> str:
+    """This machine's key for source credentials: made once, kept in var/ (never committed) and reused.
+    It is never made again while the file exists, since losing it makes stored credentials unreadable."""
+    path = VAR_DIR / "field-encryption.key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        VAR_DIR.mkdir(exist_ok=True)
+        # O_EXCL: two launchers starting at once cannot both write a key; 0600: only this user reads it.
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(Fernet.generate_key().decode() + "\n")
+    return path.read_text().strip()
+
+
 def _manage(*args: str, env: dict) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
@@ -106,6 +126,10 @@ def main() -> int:
         "PYTHONUNBUFFERED": "1",
     }
     env.setdefault("DEBUG", "true")
+    if not env.get("FIELD_ENCRYPTION_KEYS"):
+        env["FIELD_ENCRYPTION_KEYS"] = local_field_encryption_key()
+    # It serves plain http on this machine: no https redirect, secure-only cookies or HSTS.
+    env.setdefault("HTTPS", "false")
     # The demo hospital's public contacts, so reply templates fill in and the reply check allows them.
     env.setdefault("HOSPITAL_CONTACT_PHONE", "555-0100")
     env.setdefault("HOSPITAL_CONTACT_EMAIL", "patientexperience@riverside.example")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,7 +10,18 @@ urlpatterns = [
     path("queue/", include("triage.urls")),
     path("sources/", include("sources.urls")),
     path("classifier/", include("enrichment.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("settings/tracking/", include("tracking.urls")),
+    path("settings/", include("administration.urls")),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            extra_context={
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            }
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -90,6 +90,8 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["-posted_at", "-id"]
+        # Downloading mentions in bulk is a role of its own: a CSV leaves the building.
+        permissions = [("export_mentions", "Can export data")]
         constraints = [
             # A retried or concurrent ingest can never store a post twice.
             models.UniqueConstraint(
@@ -116,6 +118,12 @@ class Mention(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.text[:90]
+
+    @property
+    def link_url(self) -> str:
+        """The post's URL when it is safe to link to: imports and feeds can carry javascript: or data: URLs,
+        which escaping does not stop."""
+        return self.url if self.url.strip().lower().startswith(("https://", "http://")) else ""
 
 
 class RejectedPayload(models.Model):

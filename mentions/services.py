@@ -1,21 +1,32 @@
-"""Writes for mentions: the ingest step every source and import goes through."""
+"""Writes for mentions: the ingest step every source and import goes through, and retention."""
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from dashboards.rollups import mention_days_refresh_for_mentions
+from clusters.conf import cluster_settings
+from clusters.models import Cluster, ClusterMember
+from clusters.services.common import (
+    clusters_lock,
+    clusters_rebuild_rollup,
+    clusters_refresh_labels,
+    clusters_refresh_stats,
+)
+from dashboards.rollups import mention_days_of, mention_days_refresh, mention_days_refresh_for_mentions
 from enrichment.sentiment import sentiment_score
 from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
 from mentions.models import ImportJob, Mention, RejectedPayload
+from mentions.selectors import import_jobs_expired, mentions_expired, retention_cutoff
 from sources.connectors.base import MentionData, NormalizationError
 from sources.models import Source
-from tracking.matching import TermMatcher
+from tracking.matching import MatchResult, TermMatcher
 from tracking.selectors import term_matcher_build
 
 logger = logging.getLogger(__name__)
@@ -100,7 +111,7 @@ def _mention_from_data(
     text = without_nul(data.text)
     title = without_nul(data.title)
     searchable = f"{title}\n{text}" if title else text
-    match = matcher.match(searchable)
+    match = mention_match(title=title, text=text, matcher=matcher, language=data.language)
     sentiment = sentiment_score(searchable)
     mention = Mention(
         source=source,
@@ -124,7 +135,17 @@ def _mention_from_data(
         sentiment_score=sentiment.compound,
         sentiment_label=sentiment.label,
     )
-    return mention, match.term_ids if match.status == Mention.MatchStatus.MATCHED else ()
+    return mention, match.term_ids
+
+
+def mention_match(*, title: str, text: str, matcher: TermMatcher, language: str = "") -> MatchResult:
+    """Which hospital and terms a post is attributed to, as ingest stores it: title and body are matched
+    together, and only a "matched" result keeps its term ids (an excluded post links to no term). A
+    backfill re-matches stored mentions with this same function so both always agree."""
+    match = matcher.match(f"{title}\n{text}" if title else text, language=language)
+    if match.status != Mention.MatchStatus.MATCHED:
+        return MatchResult(status=match.status)
+    return match
 
 
 def _rejected(
@@ -172,3 +193,70 @@ def _insert_ignoring_duplicates(mentions: Sequence[Mention]) -> list[tuple[int, 
     ]
     with connection.cursor() as cursor:
         return execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=True)
+
+
+# --- Retention ----------------------------------------------------------------
+
+RETENTION_BATCH_SIZE = 1000
+
+
+def mentions_delete_expired(*, now: datetime | None = None, batch_size: int = RETENTION_BATCH_SIZE) -> int:
+    """Delete what is older than MENTION_RETENTION_DAYS; returns how many mentions were deleted.
+
+    Deletes, in batches of one transaction each: expired mentions (see mentions_expired: open queue items
+    keep theirs) with their raw payload (Mention.raw) and every row that hangs off them (closed queue
+    items with their notes, replies and audit entries; cluster memberships; tag corrections; matched
+    terms), then recomputes the dashboards' MentionDay rows of their days and the statistics, labels and
+    daily rollup of their clusters (retiring clusters left empty). Then deletes RejectedPayload rows and
+    the uploaded files of finished imports older than the cutoff. Does nothing when retention is off.
+    """
+    cutoff = retention_cutoff(now=now)
+    if cutoff is None:
+        return 0
+    deleted = 0
+    while batch := _mentions_delete_batch(cutoff=cutoff, batch_size=batch_size):
+        deleted += batch
+    while ids := list(
+        RejectedPayload.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size]
+    ):
+        RejectedPayload.objects.filter(pk__in=ids).delete()
+    for job in import_jobs_expired(cutoff=cutoff):
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+    logger.info("retention: deleted %s mentions posted before %s", deleted, cutoff.isoformat())
+    return deleted
+
+
+@transaction.atomic
+def _mentions_delete_batch(*, cutoff: datetime, batch_size: int) -> int:
+    # SKIP LOCKED: a mention being re-tagged or flagged right now is left for the next run, not waited on.
+    ids = list(
+        mentions_expired(cutoff=cutoff)
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    days = mention_days_of(mention_ids=ids)
+    cluster_ids = set(ClusterMember.objects.filter(mention_id__in=ids).values_list("cluster_id", flat=True))
+    if cluster_ids:
+        # Re-clustering reads members and writes clusters under this lock; never delete members under it.
+        clusters_lock()
+    Mention.objects.filter(pk__in=ids).delete()
+    mention_days_refresh(days=days)
+    if cluster_ids:
+        _clusters_refresh(cluster_ids=cluster_ids)
+    return len(ids)
+
+
+def _clusters_refresh(*, cluster_ids: set[int]) -> None:
+    """Clusters that lost members: size, centroid, representative, labels (a provisional label quotes a
+    complaint) and daily rollup from the members left; a cluster left empty is retired."""
+    window_start = timezone.now() - timedelta(days=cluster_settings().window_days)
+    clusters_refresh_stats(cluster_ids=cluster_ids, window_start=window_start)
+    clusters_refresh_labels(cluster_ids=cluster_ids, window_start=window_start)
+    clusters_rebuild_rollup(cluster_ids=cluster_ids)
+    Cluster.objects.filter(pk__in=cluster_ids, status=Cluster.Status.ACTIVE, size=0).update(
+        status=Cluster.Status.RETIRED, is_emerging=False, emerging_since=None
+    )

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from mentions.importing import import_job_run, import_jobs_pending
 from mentions.models import ImportJob
+from mentions.services import mentions_delete_expired
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +24,10 @@ def import_jobs_run_pending_task() -> None:
     """Picks up jobs whose task was lost (for example enqueued while the broker was down)."""
     for job_id in import_jobs_pending():
         import_job_run_task.delay(job_id)
+
+
+# A first run after a long retention change can delete a lot; batches commit as they go, so a run cut off
+# by the time limit loses nothing and the next night continues.
+@shared_task(name="mentions.mentions_delete_expired", soft_time_limit=1800, time_limit=1900)
+def mentions_delete_expired_task() -> None:
+    mentions_delete_expired()

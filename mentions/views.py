@@ -11,9 +11,11 @@ from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_get
 
 PAGE_SIZE = 50
+VIEW_MENTION = "mentions.view_mention"
 
 
 @login_required
+@permission_required(VIEW_MENTION, raise_exception=True)
 def mention_list(request: HttpRequest) -> HttpResponse:
     filterset = mention_filterset(data=request.GET)
     mentions = filterset.qs if filterset.is_valid() else Mention.objects.none()
@@ -35,8 +37,12 @@ def _get_mention(mention_id: int) -> Mention:
 
 
 @login_required
-def mention_detail(request: HttpRequest, mention_id: int, correction_form=None) -> HttpResponse:
-    mention = _get_mention(mention_id)
+@permission_required(VIEW_MENTION, raise_exception=True)
+def mention_detail(request: HttpRequest, mention_id: int) -> HttpResponse:
+    return _mention_page(request, _get_mention(mention_id))
+
+
+def _mention_page(request: HttpRequest, mention: Mention, correction_form=None) -> HttpResponse:
     if correction_form is None:
         correction_form = MentionCorrectionForm(
             initial={
@@ -53,12 +59,12 @@ def mention_detail(request: HttpRequest, mention_id: int, correction_form=None) 
 
 @require_POST
 @login_required
-@permission_required("enrichment.add_classificationlabel", raise_exception=True)
+@permission_required((VIEW_MENTION, "enrichment.add_classificationlabel"), raise_exception=True)
 def mention_correct_tags(request: HttpRequest, mention_id: int) -> HttpResponse:
     mention = _get_mention(mention_id)
     form = MentionCorrectionForm(request.POST)
     if not form.is_valid():
-        return mention_detail(request, mention_id, correction_form=form)
+        return _mention_page(request, mention, correction_form=form)
     mention_correct(mention=mention, user=request.user, **form.cleaned_data)
     messages.success(request, "Thanks: the correction is saved and the next model version learns from it.")
     return redirect("mentions:mention_detail", mention_id=mention.pk)

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 
+from sources.constants import SECRET_SETTINGS
 from sources.models import Source, SourceCursor, SyncRun
+from sources.services.credentials import credentials_readable, source_secret_states
 
 
 class SourceCursorInline(admin.TabularInline):
@@ -10,8 +13,34 @@ class SourceCursorInline(admin.TabularInline):
     can_delete = False
 
 
+class SourceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = [
+            "name",
+            "kind",
+            "is_enabled",
+            "poll_interval_minutes",
+            "next_poll_at",
+            "config",
+            "how_to_fix",
+            "monthly_budget_usd",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        secrets = sorted(set(cleaned.get("config") or {}) & set(SECRET_SETTINGS.get(cleaned.get("kind"), ())))
+        if secrets:
+            # Secrets in config would be stored in plain text; the sources page stores them encrypted.
+            self.add_error(
+                "config", f"Enter {', '.join(secrets)} on the Sources page, where secrets are encrypted."
+            )
+        return cleaned
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
     list_display = [
         "name",
         "kind",
@@ -22,8 +51,14 @@ class SourceAdmin(admin.ModelAdmin):
         "next_poll_at",
     ]
     list_filter = ["kind", "status", "is_enabled"]
-    readonly_fields = ["status", "last_error", "last_run_at", "created_at"]
+    readonly_fields = ["status", "last_error", "last_run_at", "created_at", "secrets"]
     inlines = [SourceCursorInline]
+
+    @admin.display(description="Secrets (set on the Sources page)")
+    def secrets(self, obj: Source) -> str:
+        if not credentials_readable(obj):
+            return "cannot be read: the encryption key changed"
+        return ", ".join(f"{state.key}: {state.display}" for state in source_secret_states(obj)) or "none"
 
 
 @admin.register(SyncRun)

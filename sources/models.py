@@ -1,5 +1,7 @@
 from django.db import models
 
+from sources.fields import EncryptedJSONField
+
 
 class Source(models.Model):
     """An account on a platform (or a bundled feed) that mentions are collected from on a schedule."""
@@ -27,7 +29,12 @@ class Source(models.Model):
         default=15, help_text="How often to poll. Imports ignore it."
     )
     next_poll_at = models.DateTimeField(null=True, blank=True, help_text="Empty means as soon as possible.")
-    config = models.JSONField(default=dict, blank=True, help_text="Settings specific to the kind of source.")
+    config = models.JSONField(
+        default=dict, blank=True, help_text="Settings specific to the kind of source, except secrets."
+    )
+    credentials = EncryptedJSONField(
+        help_text="The kind's secret settings (tokens, keys, passwords), encrypted at rest.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     last_error = models.TextField(blank=True)
     how_to_fix = models.TextField(blank=True, help_text="What a person must do to mend a broken source.")

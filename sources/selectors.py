@@ -1,7 +1,7 @@
 """Reads of sources, their runs, spend and coverage."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -10,6 +10,7 @@ from django.utils import timezone
 from mentions.models import Mention
 from sources.models import CoverageGap, Source, SourceUsage, SyncRun
 from sources.services.costs import BudgetState, forecast_month_spend, month_start
+from sources.services.credentials import SecretState, credentials_readable, source_secret_states
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +43,38 @@ class SourceRow:
     last_run: SyncRun | None
     budget: BudgetState
     open_gap: CoverageGap | None
+    rate_limited_until: datetime | None = None
+    credentials_readable: bool = True
 
 
-def source_overview_list() -> list[SourceRow]:
-    """Every source with its health, latest run, mention count, spend and open gap, in five queries."""
-    sources = list(Source.objects.all())
-    mention_counts = dict(Mention.objects.values("source").annotate(n=Count("pk")).values_list("source", "n"))
+def source_overview_list(*, source_ids: list[int] | None = None) -> list[SourceRow]:
+    """Every source (or those in `source_ids`) with its health, latest run, mention count, spend, open
+    gap and rate-limit state, in five queries."""
+    sources = list(Source.objects.all() if source_ids is None else Source.objects.filter(pk__in=source_ids))
+    ids = [source.pk for source in sources]
+    mention_counts = dict(
+        Mention.objects.filter(source__in=ids)
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+    )
     latest_runs = {
         run.source_id: run
-        for run in SyncRun.objects.order_by("source_id", "-started_at").distinct("source_id")
+        for run in SyncRun.objects.filter(source__in=ids)
+        .order_by("source_id", "-started_at")
+        .distinct("source_id")
     }
     now = timezone.now()
     spend = dict(
-        SourceUsage.objects.filter(month=month_start(now))
+        SourceUsage.objects.filter(month=month_start(now), source__in=ids)
         .values("source")
         .annotate(c=Sum("cost_usd"))
         .values_list("source", "c")
     )
-    open_gaps = {gap.source_id: gap for gap in CoverageGap.objects.filter(end__isnull=True, query_key="")}
+    open_gaps = {
+        gap.source_id: gap
+        for gap in CoverageGap.objects.filter(end__isnull=True, query_key="", source__in=ids)
+    }
     return [
         SourceRow(
             source=source,
@@ -71,9 +86,42 @@ def source_overview_list() -> list[SourceRow]:
                 forecast=forecast_month_spend(spend.get(source.pk) or Decimal(0), now),
             ),
             open_gap=open_gaps.get(source.pk),
+            rate_limited_until=_rate_limited_until(latest_runs.get(source.pk), now),
+            credentials_readable=credentials_readable(source),
         )
         for source in sources
     ]
+
+
+def _rate_limited_until(run: SyncRun | None, now: datetime) -> datetime | None:
+    """When the platform said we may ask again, if that is still ahead."""
+    if run is None or not run.rate_limit_wait_seconds:
+        return None
+    until = (run.finished_at or run.started_at) + timedelta(seconds=run.rate_limit_wait_seconds)
+    return until if until > now else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetail:
+    row: SourceRow
+    runs: list[SyncRun]
+    secrets: list[SecretState]
+    gaps: list[CoverageGap]
+
+
+def source_detail(*, source_id: int, runs: int = 10) -> SourceDetail:
+    """One source as its page shows it: its overview row, recent runs, masked secrets and recent gaps.
+    Raises Source.DoesNotExist."""
+    rows = source_overview_list(source_ids=[source_id])
+    if not rows:
+        raise Source.DoesNotExist(f"no source {source_id}")
+    source = rows[0].source
+    return SourceDetail(
+        row=rows[0],
+        runs=list(SyncRun.objects.filter(source=source).order_by("-started_at")[:runs]),
+        secrets=source_secret_states(source),
+        gaps=list(CoverageGap.objects.filter(source=source).order_by("-start")[:runs]),
+    )
 
 
 def coverage_gaps_between(*, start: datetime, end: datetime) -> QuerySet[CoverageGap]:

@@ -2,17 +2,43 @@ import gzip
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from administration import roles
 from sources.connectors.demo import load_posts
 from sources.models import Source
 from tests.factories import HospitalFactory, SourceFactory, TrackedTermFactory, UserFactory, demo_post
 
 
 @pytest.fixture
-def marketer(db):
+def user_with_role(db):
+    """Makes a user holding one role (a group created by the roles migration): user_with_role(roles.ADMIN),
+    or gives an existing user one more: user_with_role(roles.REPLY_APPROVER, user=bob). Admins are also
+    staff, as the users page makes them. role=None makes a signed-up user with no role."""
+
+    def make(role: str | None, *, user=None, **fields):
+        user = user or UserFactory(**fields)
+        if role is None:
+            return user
+        group = Group.objects.filter(name=role).first()
+        if group is None:
+            # A transactional test empties every table; put the roles back as the migration made them.
+            roles.role_groups_sync()
+            group = Group.objects.get(name=role)
+        user.groups.add(group)
+        if role == roles.ADMIN and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def marketer(user_with_role):
     """A signed-in member of the marketing team."""
-    return UserFactory(username="alice", first_name="Alice")
+    return user_with_role(roles.MARKETING, username="alice", first_name="Alice")
 
 
 @pytest.fixture
@@ -29,7 +55,9 @@ def hospitals(db):
     TrackedTermFactory(hospital=riverside, text="Riverside General")
     TrackedTermFactory(hospital=riverside, text="RGH", kind="nickname")
     TrackedTermFactory(hospital=mercy, text="Mercy Valley")
-    TrackedTermFactory(hospital=mercy, text="Mercy", kind="nickname", exclusions="have mercy\nno mercy")
+    TrackedTermFactory(
+        hospital=mercy, text="Mercy", kind="nickname", query='"Mercy" NOT ("have mercy" OR "no mercy")'
+    )
     return {"riverside": riverside, "mercy": mercy}
 
 

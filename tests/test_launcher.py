@@ -59,7 +59,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def fresh_database():
-    name = "hospitallisten_launcher_test"
+    name = "hospitallisten_launcher_test" + os.environ.get("TEST_DB_SUFFIX", "")
     admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:

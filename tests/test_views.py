@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MentionFactory, UserFactory
+from administration import roles
+from tests.factories import MentionFactory
 
 PAGES = [reverse("dashboards:overview"), reverse("mentions:mention_list")]
 
@@ -109,12 +110,8 @@ def test_mention_detail_of_a_missing_mention_is_404(marketer_client):
     assert response.status_code == 404
 
 
-def test_staff_with_permission_can_correct_a_mentions_tags(client, hospitals):
-    from django.contrib.auth.models import Permission
-
-    manager = UserFactory(username="pat")
-    manager.user_permissions.add(Permission.objects.get(codename="add_classificationlabel"))
-    client.force_login(manager)
+def test_staff_with_permission_can_correct_a_mentions_tags(client, hospitals, user_with_role):
+    client.force_login(user_with_role(roles.PATIENT_EXPERIENCE, username="pat"))
     mention = MentionFactory(hospital=hospitals["riverside"], is_complaint=False)
     url = reverse("mentions:mention_correct", args=[mention.pk])
     response = client.post(url, {"is_complaint": "true", "category": "wait_times", "severity": "medium"})
@@ -123,12 +120,8 @@ def test_staff_with_permission_can_correct_a_mentions_tags(client, hospitals):
     assert (mention.is_complaint, mention.category, mention.severity) == (True, "wait_times", "medium")
 
 
-def test_a_correction_form_error_says_what_to_fix(client, hospitals):
-    from django.contrib.auth.models import Permission
-
-    manager = UserFactory(username="pat")
-    manager.user_permissions.add(Permission.objects.get(codename="add_classificationlabel"))
-    client.force_login(manager)
+def test_a_correction_form_error_says_what_to_fix(client, hospitals, user_with_role):
+    client.force_login(user_with_role(roles.PATIENT_EXPERIENCE, username="pat"))
     mention = MentionFactory(hospital=hospitals["riverside"])
     response = client.post(reverse("mentions:mention_correct", args=[mention.pk]), {"is_complaint": "true"})
     assert response.status_code == 400

@@ -11,7 +11,7 @@ class LocationInline(admin.TabularInline):
 class TrackedTermInline(admin.TabularInline):
     model = TrackedTerm
     extra = 1
-    fields = ["kind", "text", "location", "exclusions", "is_active"]
+    fields = ["kind", "text", "location", "query", "is_active"]
 
 
 @admin.register(Hospital)
@@ -27,4 +27,4 @@ class HospitalAdmin(admin.ModelAdmin):
 class TrackedTermAdmin(admin.ModelAdmin):
     list_display = ["text", "hospital", "kind", "is_active"]
     list_filter = ["hospital", "kind", "is_active"]
-    search_fields = ["text", "exclusions"]
+    search_fields = ["text", "query"]

@@ -144,16 +144,14 @@ class TrackedTerm(models.Model):
     language = models.CharField(
         max_length=8,
         blank=True,
-        help_text="ISO 639-1 code (en, es) to ask for; empty: any language.",
+        help_text="ISO 639-1 code (en, es): posts a platform reports in another language do not match. "
+        "Empty: any.",
     )
     region = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166 country code (US, GB) to ask for; empty: anywhere.",
-    )
-    exclusions = models.TextField(
-        blank=True,
-        help_text="One phrase per line. A mention containing any of them is not matched by this term.",
+        help_text="ISO 3166 country code (US, GB) where the name is used. For reference: each source keeps "
+        "its own region setting.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,10 +164,6 @@ class TrackedTerm(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-    @property
-    def exclusion_list(self) -> list[str]:
-        return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
 
 
 class BackfillJob(models.Model):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from administration import roles
 from triage import forms
 from triage.models import ALLOWED_TRANSITIONS, QueueItem, Reply
 from triage.phi import check_reply_draft, has_blocking, suggest_private_channel
@@ -40,11 +41,17 @@ from triage.services import (
     reply_submit,
     reply_template_render,
 )
-from triage.services.replies import hospital_contacts, reply_sending_unsupported_reason
+from triage.services.replies import (
+    hospital_contacts,
+    reply_approval_required,
+    reply_sending_unsupported_reason,
+)
 
 PAGE_SIZE = 50
 VIEW_QUEUE = "triage.view_queueitem"
 CHANGE_QUEUE = "triage.change_queueitem"
+# Correcting tags writes a training label for the classifier, like a correction on the mention page.
+CORRECT_TAGS = "enrichment.add_classificationlabel"
 
 
 @login_required
@@ -78,6 +85,8 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose some items, an action and its value. " + _errors(form))
         return redirect(request.POST.get("next") or "triage:queue_list")
     data, items = form.cleaned_data, list(form.cleaned_data["items"])
+    if data["action"] == "category" and not request.user.has_perm(CORRECT_TAGS):
+        raise PermissionDenied(roles.access_denied_message(CORRECT_TAGS))
     try:
         if data["action"] == "assign":
             count = queue_items_bulk_assign(items=items, user=request.user, assignee=data["assignee"])
@@ -126,6 +135,7 @@ def queue_item_page(request: HttpRequest, item_id: int) -> HttpResponse:
         "replies": queue_item_replies(item=item),
         "templates": reply_templates_for(item=item),
         "cannot_post": reply_sending_unsupported_reason(mention=mention),
+        "can_send": request.user.has_perms(_action_permissions("reply-send")),
         "elsewhere_form": forms.ReplyElsewhereForm(auto_id="elsewhere_%s"),
     }
     return render(request, "triage/queue_item.html", context)
@@ -188,10 +198,33 @@ ITEM_ACTIONS: dict[str, tuple[type, Callable]] = {
 }
 
 
+# What each action needs besides seeing the queue; anything not listed changes the item.
+ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "note": ("triage.add_note",),
+    "correct": (CHANGE_QUEUE, CORRECT_TAGS),
+    "reply-save": ("triage.add_reply",),
+    "reply-submit": ("triage.add_reply",),
+    "reply-approve": ("triage.approve_reply",),
+    "reply-send": ("triage.add_reply",),
+    "reply-elsewhere": ("triage.add_reply",),
+}
+
+
+def _action_permissions(action: str) -> tuple[str, ...]:
+    needed = ACTION_PERMISSIONS.get(action, (CHANGE_QUEUE,))
+    if action == "reply-send" and reply_approval_required():
+        # With approval on, whoever publishes must be allowed to approve: a drafter alone cannot post.
+        needed += ("triage.approve_reply",)
+    return needed
+
+
 @require_POST
 @login_required
-@permission_required(CHANGE_QUEUE, raise_exception=True)
+@permission_required(VIEW_QUEUE, raise_exception=True)
 def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    missing = [name for name in _action_permissions(action) if not request.user.has_perm(name)]
+    if missing:
+        raise PermissionDenied(roles.access_denied_message(missing[0]))
     item = _get_item(item_id)
     if action == "reopen":
         form_class, call = None, lambda item, user, d: queue_item_reopen(item=item, user=user)

@@ -1,10 +1,12 @@
 """Settings for every environment, read from environment variables (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 import plotly
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -14,6 +16,24 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=False)
 # A missing secret must stop a production start; only DEBUG gets a throwaway key.
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+# Fernet keys that encrypt source credentials at rest (Source.credentials), comma-separated. The first
+# encrypts; all of them decrypt, so a new key goes first and the old one stays until
+# `manage.py source_credentials_reencrypt` has run. Like SECRET_KEY, no default outside DEBUG; bin/run
+# generates a key of its own once and keeps it in var/field-encryption.key.
+DEV_FIELD_ENCRYPTION_KEY = "aG9zcGl0YWxsaXN0ZW4tbG9jYWwtZGV2LW9ubHkhISE="
+LOCAL_FIELD_ENCRYPTION_KEY_FILE = BASE_DIR / "var" / "field-encryption.key"
+
+
+def _debug_field_encryption_keys() -> list[str]:
+    # bin/run's own key when it made one, so a manage.py command run by hand reads what the app saved.
+    if LOCAL_FIELD_ENCRYPTION_KEY_FILE.exists():
+        return [LOCAL_FIELD_ENCRYPTION_KEY_FILE.read_text().strip(), DEV_FIELD_ENCRYPTION_KEY]
+    return [DEV_FIELD_ENCRYPTION_KEY]
+
+
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS", default=_debug_field_encryption_keys() if DEBUG else environ.Env.NOTSET
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -27,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
+    "csp",
     "tracking",
     "mentions",
     "sources",
@@ -39,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -46,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hospitallisten.urls"
@@ -80,6 +105,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# AxesStandaloneBackend first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -109,6 +139,63 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Security (docs/security.md) ------------------------------------------------
+# Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair
+# is refused (even with the right password) until AXES_COOLOFF_TIME has passed since the last failure.
+# Keyed on the pair so one attacker cannot lock every user out, and one address cannot try many passwords.
+# The address is REMOTE_ADDR (never a client-supplied X-Forwarded-For, which would let an attacker reset
+# the count at will); behind a reverse proxy every client shares the proxy's address and the limit is
+# effectively per username.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sessions end after a working shift, or when the browser closes, whichever comes first.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# HTTPS is on unless DEBUG: redirect http to https, cookies only over https, HSTS. bin/run and the Compose
+# file serve plain http on localhost and set HTTPS=false; put a TLS proxy in front before turning it on.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Only behind a proxy that terminates TLS and always sets (never forwards) X-Forwarded-Proto; otherwise a
+# client could claim https itself.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: scripts only from our own static files, plus inline scripts carrying the
+# per-request nonce (templates write nonce="{{ request.csp_nonce }}"). Chart data is embedded as
+# <script type="application/json"> (json_script), which browsers never execute. style-src needs
+# 'unsafe-inline' because plotly.js injects <style> rules and style attributes at runtime; styles cannot
+# run code, so scripts stay strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
 }
 
 # --- Celery -----------------------------------------------------------------
@@ -167,12 +254,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    # Nightly, at a quiet hour and off the hourly minutes above. A run missed by more than six hours waits
+    # for the next night: a day's delay changes nothing for retention.
+    "mentions-delete-expired": {
+        "task": "mentions.mentions_delete_expired",
+        "schedule": crontab(minute=41, hour=3),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- HospitalListen -----------------------------------------------------------
 # How many items one ingest task stores per transaction, and how many pages one sync
 # run may fetch before handing the rest to a fresh task.
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=500)
+# Mentions posted more than this many days ago are deleted nightly with their raw payloads (0 keeps them
+# forever). Two years keeps a year-on-year comparison and the history of any complaint case, while posts
+# about people, often naming patients or staff, are not kept indefinitely (data minimisation).
+MENTION_RETENTION_DAYS = env.int("MENTION_RETENTION_DAYS", default=730)
 SYNC_MAX_PAGES_PER_RUN = env.int("SYNC_MAX_PAGES_PER_RUN", default=20)
 # What one billable read costs, by source kind (USD); a source's config "cost_per_read_usd" overrides it.
 # X pay-per-use bills each post read; Brave bills each request. Check current prices before relying on them.

@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+# A fixed key: tests that need another one (rotation, a changed key) override FIELD_ENCRYPTION_KEYS.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "aG9zcGl0YWxsaXN0ZW4tdGVzdC1zdWl0ZS1vbmx5ISE=")
+# The test client and the live server speak plain http.
+os.environ.setdefault("HTTPS", "false")
 
 from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, DATABASES, MIDDLEWARE, env  # noqa: E402

@@ -114,6 +114,17 @@ class Connector(ABC):
         query length limit split long term lists here."""
         return [query]
 
+    def check_connection(self, query: SourceQuery) -> str:
+        """Make the cheapest real call that proves the settings work, store nothing, and say what came back.
+        Raises ConnectorError as `fetch` does. This default fetches the first page of the first planned
+        query from no cursor; platforms with a cheaper call (an account lookup, a one-result search)
+        override it."""
+        parts = self.plan_queries(query)
+        if not parts:
+            return "The settings are valid, but there is nothing to search for yet: no tracked terms."
+        result = self.fetch(parts[0], {})
+        return f"Fetched one page for {parts[0].key}: {len(result.items)} item(s), nothing stored."
+
     @abstractmethod
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
         """Fetch the items after `cursor` ({} on the first poll). Raises ConnectorError."""

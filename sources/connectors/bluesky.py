@@ -9,8 +9,9 @@ Config keys (the source's `config`):
 - `lang` (optional): a language code such as "en"; only posts in that language come back.
 - `start_time` (optional): ISO 8601 date-time the first poll of a term reaches back to; default 7 days ago.
 
-Bluesky search has no OR (the words of a query must all match), so `plan_queries` makes one query per term,
-keyed by a digest of the term so a term keeps its cursor when others are added or removed.
+Bluesky search has no OR (the words of a query must all match), so `plan_queries` makes one query per term
+(per side of a term's OR; tracking.query.bluesky_searches), keyed by a digest of the search so a term keeps
+its cursor when others are added or removed. Exclusions are applied by the term matcher, not the search.
 
 Cursor, one per term. Search returns the newest posts first, filtered by `since` (inclusive, compared with
 `sortAt`: the earlier of a post's `createdAt` and `indexedAt`) and paged with an opaque `cursor`:
@@ -49,7 +50,16 @@ from sources.connectors.base import (
     SourceQuery,
     TransientConnectorError,
 )
-from sources.connectors.fields import search_terms
+from sources.connectors.fields import search_queries
+from tracking.query import (
+    And,
+    Phrase,
+    Query,
+    QuerySyntaxError,
+    bluesky_search_phrases,
+    bluesky_searches,
+    parse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +92,6 @@ SERVICE_HELP = (
 )
 QUERY_HELP = "Check the hospital's tracked terms: Bluesky rejected the search query built from one of them."
 
-_BARE_TERM = re.compile(r"[#@$]?\w+")
 _POST_URI = re.compile(r"at://(?P<repo>[^/\s]+)/app\.bsky\.feed\.post/(?P<rkey>[A-Za-z0-9._:~-]{1,512})")
 _HANDLE = re.compile(r"[A-Za-z0-9.-]{1,253}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -99,9 +108,33 @@ def utc_now() -> datetime:
 
 
 def bluesky_term(term: str) -> str:
-    """One term as a Bluesky query: a single word bare, anything else as an exact phrase."""
-    cleaned = " ".join(term.replace('"', " ").split())
-    return cleaned if _BARE_TERM.fullmatch(cleaned) else f'"{cleaned}"'
+    """A planned part's query (one Bluesky search, see plan_queries) as the search Bluesky receives."""
+    try:
+        searches = bluesky_searches(parse(term, max_length=None))
+    except QuerySyntaxError as error:
+        raise ConnectorError(
+            f"Cannot search Bluesky for {term[:60]!r}: {error}", how_to_fix=QUERY_HELP
+        ) from None
+    if len(searches) != 1:
+        raise ConnectorError(
+            f"{term[:60]!r} is {len(searches)} Bluesky searches, not one; it should have been split by "
+            "plan_queries.",
+            how_to_fix="Poll the source again after updating HospitalListen.",
+        )
+    return searches[0]
+
+
+def _search_parts(query: Query) -> list[tuple[str, str]]:
+    """(cursor key, query-language text) of each Bluesky search that covers `query`. A single phrase keeps
+    the key it has always had: the digest of its words."""
+    parts = []
+    for phrases in bluesky_search_phrases(query):
+        if len(phrases) == 1:
+            parts.append((term_key(phrases[0]), str(Query(Phrase(phrases[0])))))
+        else:
+            text = str(Query(And(tuple(Phrase(phrase) for phrase in phrases))))
+            parts.append((term_key(text), text))
+    return parts
 
 
 def term_key(term: str) -> str:
@@ -252,16 +285,18 @@ class BlueskyConnector(Connector):
             ) from error
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
-        parts = []
-        for term in search_terms(query.terms):
-            if len(bluesky_term(term)) > MAX_QUERY_LENGTH:
-                raise ConnectorError(
-                    f"The tracked term {term[:60]!r}… is too long for a Bluesky search "
-                    f"({MAX_QUERY_LENGTH} characters at most).",
-                    how_to_fix="Shorten that tracked term.",
-                )
-            parts.append(SourceQuery(key=f"{query.key}#{term_key(term)}", terms=(term,)))
-        return parts
+        """One search per term, or per side of a term's OR: Bluesky has no OR."""
+        parts: dict[str, SourceQuery] = {}
+        for term_query in search_queries(query.terms):
+            for key, text in _search_parts(term_query):
+                if len(bluesky_term(text)) > MAX_QUERY_LENGTH:
+                    raise ConnectorError(
+                        f"The tracked term {str(term_query)[:60]!r}… is too long for a Bluesky search "
+                        f"({MAX_QUERY_LENGTH} characters at most).",
+                        how_to_fix="Shorten that tracked term.",
+                    )
+                parts.setdefault(key, SourceQuery(key=f"{query.key}#{key}", terms=(text,)))
+        return list(parts.values())
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
         if len(query.terms) != 1:

@@ -2,10 +2,11 @@
 own or with words such as "complaints" and "reviews".
 
 Each hospital query is planned as one part per (endpoint, suffix), keyed f"{query.key}#{endpoint}:{suffix}",
-searching `"<term>" OR "<term>" <suffix>` for the hospital's first few terms. Web search has no "since":
-every poll reads the first `max_pages` pages again, from offset 0, and the mentions table's unique
-(platform, external_id) constraint absorbs what was stored before. On polls after the first, Brave's
-`freshness` date range keeps the results to pages discovered since the previous poll (less one day).
+searching `"<term>" OR (<query>) <suffix>` (each term's query as tracking.query.to_web writes it) for the
+hospital's first few terms. Web search has no "since": every poll reads the first `max_pages` pages again,
+from offset 0, and the mentions table's unique (platform, external_id) constraint absorbs what was stored
+before. On polls after the first, Brave's `freshness` date range keeps the results to pages discovered since
+the previous poll (less one day).
 
 Every result is stored with platform "web" and external_id = the canonical URL (sources/connectors/urls.py),
 so an article found by Brave web, Brave news and a feed is stored once; the raw item says which provider
@@ -44,6 +45,7 @@ from sources.connectors.base import (
 )
 from sources.connectors.pages import html_to_text, page_fetcher_from_config
 from sources.connectors.urls import canonical_url, is_http_url, url_external_id, url_host
+from tracking.query import Query
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +139,7 @@ class BraveSearchConnector(Connector):
                 if key in seen:
                     continue
                 seen.add(key)
-                page = self.pages.page(url, query.terms)
+                page = self.pages.page(url, fields.search_phrases(query.terms))
             else:
                 page = {"status": "no_url"}
             items.append(
@@ -228,6 +230,13 @@ class BraveSearchConnector(Connector):
             return ""  # First poll: everything Brave ranks for the name, whatever its age.
         return f"{window_start:%Y-%m-%d}to{now:%Y-%m-%d}"
 
+    def check_connection(self, query: SourceQuery) -> str:
+        """One web search asking for a single result: one billed request, no page excerpts fetched. Any
+        word proves the key and the plan."""
+        body = self._get("web", {"q": "hospital", "count": 1, "result_filter": "web", "spellcheck": "false"})
+        found = len(((body.get("web") if isinstance(body, dict) else None) or {}).get("results") or [])
+        return f"Brave Search answered: {found} result(s) for a one-result web search, nothing stored."
+
     def _get(self, endpoint: str, params: Mapping[str, Any]) -> Any:
         url = f"{API_ROOT}/{endpoint}/search"
         headers = {"Accept": "application/json", "X-Subscription-Token": self.api_key}
@@ -252,27 +261,28 @@ class BraveSearchConnector(Connector):
 
 
 def search_phrase(terms: tuple[str, ...], suffix: str, *, max_terms: int = DEFAULT_MAX_TERMS) -> str:
-    """`"<term>" OR "<term>" <suffix>` with as many of the first `max_terms` terms as fit Brave's limits
-    (400 characters, 50 words); "" when there are no terms."""
-    quoted: list[str] = []
-    for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if not cleaned or f'"{cleaned}"' in quoted:
+    """`"<term>" OR (<term's query>) <suffix>` with as many of the first `max_terms` terms' queries as fit
+    Brave's limits (400 characters, 50 words); "" when none can be read."""
+    queries = [query for query in map(fields.read_query, terms) if query is not None]
+    chosen: list[Query] = []
+    phrase = ""
+    for query in queries:
+        if query in chosen:
             continue
-        candidate = [*quoted, f'"{cleaned}"']
-        phrase = " OR ".join(candidate) + (f" {suffix}" if suffix else "")
-        if len(phrase) > MAX_QUERY_CHARACTERS or len(phrase.split()) > MAX_QUERY_WORDS:
+        candidate = fields.web_search([*chosen, query]) + (f" {suffix}" if suffix else "")
+        if len(candidate) > MAX_QUERY_CHARACTERS or len(candidate.split()) > MAX_QUERY_WORDS:
             break
-        quoted = candidate
-        if len(quoted) == max_terms:
+        chosen.append(query)
+        phrase = candidate
+        if len(chosen) == max_terms:
             break
-    if not quoted and any(term.strip() for term in terms):
+    if not chosen and queries:
         raise ConnectorError(
             f"the term {terms[0]!r:.60} is longer than Brave Search accepts (400 characters, 50 words)",
             permanent=True,
             how_to_fix="Shorten the hospital's first tracked term on the Tracking page.",
         )
-    return " OR ".join(quoted) + (f" {suffix}" if suffix and quoted else "")
+    return phrase
 
 
 def _results(body: Any, endpoint: str) -> tuple[list[Any], bool]:

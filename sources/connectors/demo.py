@@ -7,7 +7,6 @@ not come yet are held back and arrive later, as they would from a live platform.
 
 import gzip
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
@@ -40,7 +39,9 @@ class DemoConnector(Connector):
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
         posts = load_posts(Path(self.config.get("dataset_path", DATASET_PATH)))
-        pattern = re.compile("|".join(re.escape(term) for term in query.terms), re.IGNORECASE)
+        # Like a platform's search, the demo returns posts naming a term whatever its exclusions say: the
+        # term matcher marks those excluded, as it does for real sources.
+        queries = [q for term in fields.search_queries(query.terms) if (q := term.without_negations())]
         now = timezone.now()
         anchor = self._anchor()
         start = int(cursor.get("index", -1)) + 1
@@ -52,7 +53,7 @@ class DemoConnector(Connector):
             if posted_at > now:
                 break  # Not "posted" yet: the rest is newer still.
             position = index
-            if pattern.search(post["text"]) or pattern.search(post.get("title", "")):
+            if any(q.matches(post["text"]) or q.matches(post.get("title", "")) for q in queries):
                 items.append({**post, "posted_at": posted_at.isoformat()})
                 if len(items) == PAGE_SIZE:
                     break

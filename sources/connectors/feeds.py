@@ -53,6 +53,7 @@ from sources.connectors.base import (
 )
 from sources.connectors.pages import html_to_text, page_fetcher_from_config
 from sources.connectors.urls import canonical_url, is_http_url, unwrap_redirect, url_external_id, url_host
+from tracking.query import Query
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +275,7 @@ class FeedConnector(Connector):
             # news.google.com article links lead to a script-driven redirect page, not the article.
             page: dict[str, Any] = {"status": "not_fetched"}
         elif is_http_url(link):
-            page = self.pages.page(link, query.terms)
+            page = self.pages.page(link, fields.search_phrases(query.terms))
         else:
             page = {"status": "no_url"}
         return {
@@ -356,20 +357,19 @@ class FeedConnector(Connector):
 
 
 def google_news_url(terms: tuple[str, ...], *, hl: str, gl: str, ceid: str) -> str:
-    """The Google News RSS search for the quoted terms joined by OR, as many as fit Google's 32 words;
-    "" when there are no terms."""
-    quoted: list[str] = []
-    for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if not cleaned or f'"{cleaned}"' in quoted:
+    """The Google News RSS search for the terms' queries (tracking.query.to_web) joined by OR, as many as
+    fit Google's 32 words; "" when none can be read."""
+    chosen: list[Query] = []
+    for query in filter(None, map(fields.read_query, terms)):
+        if query in chosen:
             continue
-        candidate = [*quoted, f'"{cleaned}"']
-        if quoted and len(" OR ".join(candidate).split()) > MAX_GOOGLE_NEWS_WORDS:
+        if chosen and len(fields.web_search([*chosen, query]).split()) > MAX_GOOGLE_NEWS_WORDS:
             break
-        quoted = candidate
-    if not quoted:
+        chosen.append(query)
+    if not chosen:
         return ""
-    return f"{GOOGLE_NEWS_SEARCH}?{urlencode({'q': ' OR '.join(quoted), 'hl': hl, 'gl': gl, 'ceid': ceid})}"
+    search = fields.web_search(chosen)
+    return f"{GOOGLE_NEWS_SEARCH}?{urlencode({'q': search, 'hl': hl, 'gl': gl, 'ceid': ceid})}"
 
 
 def _feed_specs(value: Any) -> tuple[FeedSpec, ...]:

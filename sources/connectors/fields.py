@@ -3,11 +3,15 @@
 Each raises NormalizationError with a message that names the field, so a rejected payload says what to fix.
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from sources.connectors.base import NormalizationError
+from tracking.query import Phrase, Query, QuerySyntaxError, parse, to_web
+
+logger = logging.getLogger(__name__)
 
 
 def required_str(raw: Mapping[str, Any], key: str) -> str:
@@ -65,11 +69,43 @@ def timestamp(raw: Mapping[str, Any], key: str) -> datetime:
     raise NormalizationError(f"field '{key}' is not a date-time (ISO 8601 or Unix seconds): {value!r:.40}")
 
 
-def search_terms(terms: Iterable[str]) -> list[str]:
-    """The terms to search, without blanks or case-insensitive repeats, in a stable order."""
-    unique: dict[str, str] = {}
+def read_query(term: str) -> Query | None:
+    """One of SourceQuery.terms (a query-language string) parsed, or None when it is blank or cannot be
+    read. An unreadable query is logged and skipped rather than failing the poll: the tracking editor
+    refuses to save one, so it can only come from an older or hand-edited row."""
+    if not term.strip():
+        return None
+    try:
+        # Terms arrive in canonical form, which may be longer than the limit on what people type.
+        return parse(term, max_length=None)
+    except QuerySyntaxError as error:
+        logger.warning("not searching for %r: the query cannot be read: %s", term[:80], error)
+        return None
+
+
+def search_queries(terms: Iterable[str]) -> list[Query]:
+    """The readable queries among `terms`, without case-insensitive repeats, in a stable order."""
+    unique: dict[str, Query] = {}
     for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if cleaned:
-            unique.setdefault(cleaned.casefold(), cleaned)
+        if (query := read_query(term)) is not None:
+            unique.setdefault(str(query).casefold(), query)
     return [unique[key] for key in sorted(unique)]
+
+
+def search_terms(terms: Iterable[str]) -> list[str]:
+    """The readable queries among `terms`, in canonical form, without repeats, in a stable order."""
+    return [str(query) for query in search_queries(terms)]
+
+
+def web_search(queries: Iterable[Query]) -> str:
+    """Any of these queries, in web search syntax (tracking.query.to_web): OR'ed, each compound one in
+    parentheses when there is more than one."""
+    queries = list(queries)
+    if len(queries) == 1:
+        return to_web(queries[0])
+    return " OR ".join(to_web(q) if isinstance(q.root, Phrase) else f"({to_web(q)})" for q in queries)
+
+
+def search_phrases(terms: Iterable[str]) -> list[str]:
+    """The phrases the terms look for, for page excerpts to centre on."""
+    return [phrase for term in terms if (query := read_query(term)) for phrase in query.positive_phrases()]

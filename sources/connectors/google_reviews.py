@@ -17,8 +17,8 @@ the cursor also holds `"poll"` (the next page token and the marker the poll will
 the next page and the marker only advances once the poll's last page is stored.
 
 Items are the review objects as Google sends them, plus `location_name` (accounts/…/locations/…) and
-`hospital_name` (the hospital's first search term, used for the mention's title so the term matcher files
-the review under its hospital even when the text never names it).
+`hospital_name` (a name the hospital's terms look for on its own, used for the mention's title so the term
+matcher files the review under its hospital even when the text never names it).
 """
 
 import email.utils
@@ -198,7 +198,7 @@ class GoogleReviewsConnector(Connector):
         if not isinstance(reviews, list):
             raise TransientConnectorError("Google sent a reviews list that is not a list")
 
-        hospital_name = query.terms[0] if query.terms else ""
+        hospital_name = review_hospital_name(query.terms)
         items: list[dict[str, Any]] = []
         placed: list[tuple[str, datetime, str]] = []
         reached_settled = False
@@ -284,6 +284,18 @@ class GoogleReviewsConnector(Connector):
             raise TransientConnectorError(f"Could not reach Google's token endpoint: {error}") from error
         except requests.RequestException as error:
             raise TransientConnectorError(f"Could not reach the Business Profile API: {error}") from error
+
+
+def review_hospital_name(terms: tuple[str, ...]) -> str:
+    """The name to title a review with: the first term whose query matches its own name on its own (a
+    plain name, not one that needs co-terms), so the term matcher files the review under the hospital."""
+    names = []
+    for query in filter(None, map(fields.read_query, terms)):
+        for phrase in query.positive_phrases():
+            if query.matches(phrase):
+                return phrase
+            names.append(phrase)
+    return names[0] if names else ""
 
 
 def _required_setting(config: Mapping[str, Any], key: str) -> str:

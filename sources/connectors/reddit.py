@@ -52,6 +52,7 @@ from sources.connectors.base import (
     SourceQuery,
     TransientConnectorError,
 )
+from tracking.query import Phrase, Query, to_reddit
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ MAX_QUERY_LENGTH = 512
 PAGE_SIZE = 25
 COMMENTS_PER_POST = 500
 LATE_INDEX_SECONDS = 900
+# A connection check reads at most this many subreddits' about pages (one call each).
+CHECK_SUBREDDITS = 5
 # Reddit's `t` values and the spans they cover; "month" counts as 28 days so a short month never falls short.
 TIME_FILTERS = (
     ("hour", 3_600),
@@ -280,7 +283,7 @@ class RedditConnector(Connector):
         )
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
-        """The terms, quoted and OR'ed, in as few searches as fit Reddit's 512-character query limit."""
+        """The terms' queries, OR'ed, in as few searches as fit Reddit's 512-character query limit."""
         groups: list[list[str]] = []
         for term in query.terms:
             if not _quoted(term):
@@ -326,12 +329,12 @@ class RedditConnector(Connector):
         new_posts, reached_settled, oldest_seen = _unseen_posts(posts, settled, pending, oldest_seen)
 
         self._require_budget(sum(1 for post in new_posts if _has_comments(post)))
-        pattern = _terms_pattern(query.terms)
+        comment_queries = _comment_queries(query.terms)
         items: list[dict[str, Any]] = []
         for post in new_posts:
             items.append(_post_item(post))
             if _has_comments(post):
-                items.extend(self._matching_comments(post, pattern))
+                items.extend(self._matching_comments(post, comment_queries))
         pending = pending.including(
             [
                 (fullname, created)
@@ -382,6 +385,30 @@ class RedditConnector(Connector):
             return _normalize_comment(raw)
         raise NormalizationError(f"field 'kind' must be 't3' (post) or 't1' (comment), got {kind!r:.40}")
 
+    def check_connection(self, query: SourceQuery) -> str:
+        """The cheapest calls that prove the settings: signing in (the token call every request starts
+        with), the account when one is set, and each configured subreddit's about page; a one-result search
+        when there is neither."""
+        checked = []
+        try:
+            if _optional_setting(self.config, "username"):
+                me = self._reddit.request(method="GET", path=API_PATH["me"])
+                checked.append(f"signed in as u/{me.get('name') if isinstance(me, dict) else '?'}")
+            for name in self.subreddits[:CHECK_SUBREDDITS]:
+                self._reddit.request(method="GET", path=API_PATH["subreddit_about"].format(subreddit=name))
+                checked.append(f"r/{name} is readable")
+            if not checked:
+                self._reddit.request(
+                    method="GET",
+                    path=API_PATH["search"].format(subreddit="all"),
+                    # Any word proves the credentials; one result keeps the answer small.
+                    params={"q": "hospital", "limit": 1, "sort": "new"},
+                )
+                checked.append("search answered")
+        except (prawcore.PrawcoreException, praw.exceptions.PRAWException) as error:
+            raise self._translate(error) from error
+        return f"Reddit accepted the app: {', '.join(checked)}. Nothing stored."
+
     def _time_filter(self, settled: _Marker) -> str:
         """The smallest search window that still reaches back to posts the cursor already settled."""
         boundary = settled.boundary()
@@ -414,7 +441,7 @@ class RedditConnector(Connector):
             raise TransientConnectorError("Reddit sent a search answer that is not a listing")
         return answer["data"]
 
-    def _matching_comments(self, post: Mapping[str, Any], pattern: re.Pattern[str]) -> list[dict[str, Any]]:
+    def _matching_comments(self, post: Mapping[str, Any], queries: Sequence[Query]) -> list[dict[str, Any]]:
         """The post's comments that name a term. Like praw's `replace_more(limit=0)`, the "load more" stubs of
         very long threads are dropped rather than fetched one call each."""
         post_id = post.get("id")
@@ -440,7 +467,8 @@ class RedditConnector(Connector):
         return [
             _comment_item(comment, post)
             for comment in _walk_comments(thread if isinstance(thread, dict) else {})
-            if isinstance(comment.get("body"), str) and pattern.search(comment["body"])
+            if isinstance(comment.get("body"), str)
+            and any(query.matches(comment["body"]) for query in queries)
         ]
 
     def _require_budget(self, calls: int) -> None:
@@ -685,19 +713,24 @@ def _subreddit_list(subreddits: Sequence[str]) -> str:
 
 
 def _quoted(term: str) -> str:
-    # Reddit's search has no escape for a quote inside a phrase, so quotes become spaces.
-    cleaned = " ".join(term.replace('"', " ").split())
-    return f'"{cleaned}"' if cleaned else ""
+    """One tracked term's query in Reddit search syntax, grouped in parentheses unless it is a single
+    phrase so it can be OR'ed with others; "" when the query cannot be read (it is then not searched)."""
+    query = fields.read_query(term)
+    if query is None:
+        return ""
+    translated = to_reddit(query)
+    return translated if isinstance(query.root, Phrase) else f"({translated})"
 
 
 def _search_string(terms: Sequence[str]) -> str:
     return " OR ".join(quoted for term in terms if (quoted := _quoted(term)))
 
 
-def _terms_pattern(terms: Sequence[str]) -> re.Pattern[str]:
-    # Whole words, as the term matcher reads them later, so a nickname like "RGH" does not keep every "argh".
-    phrases = [r"\s+".join(re.escape(word) for word in term.split()) for term in terms if term.split()]
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)", re.IGNORECASE)
+def _comment_queries(terms: Sequence[str]) -> list[Query]:
+    """What a comment must match to be kept: a term's query without its NOT clauses, so a comment the
+    exclusions rule out is still stored as excluded, as a post would be; the term matcher decides."""
+    queries = (fields.read_query(term) for term in terms)
+    return [loose for query in queries if query and (loose := query.without_negations())]
 
 
 def _retry_after(headers: Mapping[str, str]) -> float:

@@ -42,12 +42,16 @@ from sources.connectors.base import (
     SourceQuery,
     TransientConnectorError,
 )
-from sources.connectors.fields import search_terms
+from sources.connectors.fields import search_queries, search_terms
+from tracking.query import Phrase, Query, to_x
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 512
 PAGE_SIZE = 100
+# X's smallest search page; a connection check reads (and pays for) at most this many posts.
+CHECK_RESULTS = 10
+CHECK_FALLBACK_TERM = "hospital"
 SEARCH_WINDOW = timedelta(days=7)
 # X rejects a start_time (or a since_id) even slightly older than 7 days; the margin absorbs clock skew and
 # the time the request takes.
@@ -89,7 +93,6 @@ CREDITS_HELP = (
 )
 QUERY_HELP = "Check the hospital's tracked terms: X rejected the search query built from them."
 
-_BARE_TERM = re.compile(r"[#@$]?\w+")
 _USERNAME = re.compile(r"[A-Za-z0-9_]{1,50}")
 _POST_ID = re.compile(r"[0-9]{1,20}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -106,12 +109,11 @@ def utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
 
-def x_term(term: str) -> str:
-    """One term in X query syntax: single words bare, anything else as an exact phrase."""
-    cleaned = " ".join(term.replace('"', " ").split())
-    if _BARE_TERM.fullmatch(cleaned) and cleaned not in {"OR", "AND"}:
-        return cleaned
-    return f'"{cleaned}"'
+def x_term(query: Query) -> str:
+    """One tracked term's query in X operators, grouped in parentheses unless it is a single phrase, so it
+    can be OR'ed with others and followed by -is:retweet (X evaluates AND before OR)."""
+    translated = to_x(query)
+    return translated if isinstance(query.root, Phrase) else f"({translated})"
 
 
 def _snowflake_time(post_id: int) -> datetime:
@@ -242,13 +244,18 @@ class XConnector(Connector):
         self.client.session.mount("https://", _TimeoutAdapter())
 
     def query_text(self, terms: Iterable[str]) -> str:
-        """The X query for these terms: any of them, retweets left out (the original post is enough)."""
-        phrases = [x_term(term) for term in search_terms(terms)]
+        """The X query for these terms' queries: any of them, retweets left out (the original post is
+        enough); "" when none can be read."""
+        phrases = [x_term(query) for query in search_queries(terms)]
+        if not phrases:
+            return ""
         matched = phrases[0] if len(phrases) == 1 else f"({' OR '.join(phrases)})"
         return f"{matched} -is:retweet" + (f" lang:{self.lang}" if self.lang else "")
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         terms = search_terms(query.terms)
+        if not terms:
+            return []
         if len(self.query_text(terms)) <= MAX_QUERY_LENGTH:
             return [query]
         parts: list[list[str]] = []
@@ -267,6 +274,8 @@ class XConnector(Connector):
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
         query_text = self.query_text(query.terms)
+        if not query_text:
+            return FetchResult(items=[], next_cursor=dict(cursor), api_calls=0)
         if len(query_text) > MAX_QUERY_LENGTH:
             raise ConnectorError(
                 f"The X query for {query.key} is {len(query_text)} characters long, over X's "
@@ -351,6 +360,23 @@ class XConnector(Connector):
         # X wants the start before the end of its window, which is about 30 seconds ago.
         start = min(max(start, earliest), now - INDEX_LAG)
         return {"start_time": _x_time(start)}, gaps
+
+    def check_connection(self, query: SourceQuery) -> str:
+        """One recent search of 10 posts, X's smallest page: it proves the token and the plan's access for
+        the price of at most 10 post reads."""
+        parts = self.plan_queries(query)
+        query_text = (parts and self.query_text(parts[0].terms)) or self.query_text([CHECK_FALLBACK_TERM])
+        try:
+            response = self.client.search_recent_tweets(query_text, max_results=CHECK_RESULTS)
+        except tweepy.HTTPException as error:
+            raise _connector_error(error) from error
+        except requests.RequestException as error:
+            raise TransientConnectorError(
+                f"X recent search could not be reached: {_one_line(error)}"
+            ) from error
+        meta = response.get("meta") if isinstance(response, dict) else None
+        found = (meta or {}).get("result_count", 0)
+        return f"X recent search answered: {found} recent post(s) found, nothing stored."
 
     def _search(self, query_text: str, window: Mapping[str, str], next_token: str | None) -> dict[str, Any]:
         try:

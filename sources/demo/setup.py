@@ -21,6 +21,7 @@ HOSPITALS = [
         "slug": "riverside",
         "is_own": True,
         "locations": ["Riverside North Clinic", "Riverside Urgent Care Eastgate"],
+        # (kind, name, query): a blank query looks for the name as a phrase.
         "terms": [
             ("name", "Riverside General Hospital", ""),
             ("nickname", "Riverside General", ""),
@@ -54,9 +55,18 @@ HOSPITALS = [
         "locations": [],
         "terms": [
             ("name", "Mercy Valley Hospital", ""),
-            ("nickname", "Mercy Valley", "Mercy Valley Road\nMercy Valley Hawks\nMercy Valley Rd"),
+            (
+                "nickname",
+                "Mercy Valley",
+                '"Mercy Valley" NOT ("Mercy Valley Road" OR "Mercy Valley Hawks" OR "Mercy Valley Rd")',
+            ),
             ("nickname", "MVH", ""),
-            ("nickname", "Mercy", "have mercy\nno mercy\nmercy on\nMercy Valley Road\nMercy Valley Hawks"),
+            (
+                "nickname",
+                "Mercy",
+                '"Mercy" NOT ("have mercy" OR "no mercy" OR "mercy on" OR '
+                '"Mercy Valley Road" OR "Mercy Valley Hawks")',
+            ),
         ],
     },
     {
@@ -65,13 +75,14 @@ HOSPITALS = [
         "is_own": False,
         "locations": [],
         "terms": [
-            ("name", "Lakeshore Health", "Lakeshore Health Club"),
+            ("name", "Lakeshore Health", '"Lakeshore Health" NOT "Lakeshore Health Club"'),
             ("nickname", "Lakeshore ER", ""),
             ("nickname", "Lakeshore clinic", ""),
             (
                 "nickname",
                 "Lakeshore",
-                "Lakeshore Drive\nLakeshore Health Club\nreal estate\ncondo\nlakefront",
+                '"Lakeshore" NOT ("Lakeshore Drive" OR "Lakeshore Health Club" OR "real estate" OR '
+                '"condo" OR "lakefront")',
             ),
         ],
     },
@@ -90,9 +101,9 @@ def demo_setup(*, anchor: datetime | None = None) -> Source:
         )
         for location_name in spec["locations"]:
             Location.objects.get_or_create(hospital=hospital, name=location_name)
-        for kind, text, exclusions in spec["terms"]:
+        for kind, text, query in spec["terms"]:
             TrackedTerm.objects.get_or_create(
-                hospital=hospital, text=text, defaults={"kind": kind, "exclusions": exclusions}
+                hospital=hospital, text=text, defaults={"kind": kind, "query": query}
             )
     anchor = anchor or timezone.now() + LIVE_TAIL
     source, _ = Source.objects.get_or_create(

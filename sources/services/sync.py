@@ -17,6 +17,7 @@ from sources.connectors import connector_for
 from sources.connectors.base import Connector, ConnectorError, SourceQuery
 from sources.models import CoverageGap, Source, SourceCursor, SyncRun
 from sources.services import costs, coverage
+from sources.services.credentials import source_settings
 from tracking.models import Hospital
 from tracking.selectors import hospital_search_terms, term_matcher_build
 
@@ -89,7 +90,7 @@ def source_sync(*, source_id: int, max_pages: int | None = None) -> SyncRun | No
 
 
 def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
-    connector = connector_for(source.kind, source.config)
+    connector = connector_for(source.kind, source_settings(source))
     matcher = term_matcher_build()
     hospitals = {h.pk: h for h in Hospital.objects.all()}
     pages = 0

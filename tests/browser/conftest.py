@@ -39,6 +39,19 @@ def page(browser):
 
 
 @pytest.fixture
+def csp_violations(page) -> list[str]:
+    """Console messages about anything the Content-Security-Policy blocked; a test asserts it stays empty."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
+@pytest.fixture
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

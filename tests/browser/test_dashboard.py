@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from administration import roles
 from tests.browser.conftest import sign_in
-from tests.factories import MentionFactory, UserFactory
+from tests.factories import MentionFactory
 
 
 def tallest_bar(page, figure: str) -> dict:
@@ -43,8 +44,10 @@ def demo_mentions(transactional_db, hospitals):
         )
 
 
-def test_overview_filter_and_click_through_to_mentions(page, live_server, demo_mentions, screenshot):
-    UserFactory(username="marketer")
+def test_overview_filter_and_click_through_to_mentions(
+    page, live_server, demo_mentions, screenshot, csp_violations, user_with_role
+):
+    user_with_role(roles.MARKETING, username="marketer")
     sign_in(page, live_server, "marketer")
     page.wait_for_selector("[data-figure='figure-volume'].js-plotly-plot")
     assert page.locator(".kpi-value").first.inner_text() == "20"
@@ -65,3 +68,4 @@ def test_overview_filter_and_click_through_to_mentions(page, live_server, demo_m
     assert rows.count() == 1
     assert "Lovely nurses at Mercy Valley" in rows.first.inner_text()
     screenshot("mentions-behind-a-bar")
+    assert csp_violations == [], "the charts draw without anything the Content-Security-Policy blocks"

@@ -1,9 +1,8 @@
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from administration import roles
 from enrichment.models import RetagJob
 from enrichment.tasks import retag_job_run_task
-from tests.factories import UserFactory
 
 
 def test_the_classifier_page_shows_the_active_models_figures(marketer_client, active_model_dir):
@@ -20,11 +19,9 @@ def test_the_classifier_page_without_a_model_says_so(marketer_client, empty_mode
 
 
 def test_starting_a_retag_creates_one_job_and_shows_its_progress(
-    client, db, monkeypatch, django_capture_on_commit_callbacks
+    client, user_with_role, monkeypatch, django_capture_on_commit_callbacks
 ):
-    admin = UserFactory(username="ada")
-    admin.user_permissions.add(Permission.objects.get(codename="add_retagjob"))
-    client.force_login(admin)
+    client.force_login(user_with_role(roles.ADMIN, username="ada"))
     enqueued = []
     monkeypatch.setattr(retag_job_run_task, "delay", lambda job_id: enqueued.append(job_id))
     with django_capture_on_commit_callbacks(execute=True):

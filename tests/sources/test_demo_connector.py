@@ -7,7 +7,7 @@ from sources.connectors.base import NormalizationError, SourceQuery
 from sources.connectors.demo import PAGE_SIZE, DemoConnector
 from tests.factories import demo_post
 
-QUERY = SourceQuery(key="hospital:riverside", terms=("Riverside General", "RGH"))
+QUERY = SourceQuery(key="hospital:riverside", terms=('"Riverside General"', '"RGH"'))
 
 
 def connector(path, anchor=None):

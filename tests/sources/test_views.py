@@ -15,7 +15,7 @@ def test_pages_require_login(client, db, name):
     assert client.get(reverse(name)).status_code == 302
 
 
-def test_source_list_shows_health_spend_and_how_to_fix(marketer_client, db, django_assert_max_num_queries):
+def test_source_list_shows_health_spend_and_how_to_fix(admin_client, db, django_assert_max_num_queries):
     broken = SourceFactory(
         name="X main",
         kind=Source.Kind.X,
@@ -28,15 +28,15 @@ def test_source_list_shows_health_spend_and_how_to_fix(marketer_client, db, djan
     SyncRun.objects.create(source=broken, status=SyncRun.Status.FAILED, error="401 Unauthorized")
     MentionFactory(source=broken)
     with django_assert_max_num_queries(10):
-        response = marketer_client.get(reverse("sources:source_list"))
+        response = admin_client.get(reverse("sources:source_list"))
     content = response.content.decode()
     assert "Broken: needs attention" in content
     assert "Create a new bearer token" in content
     assert "$10.00 of $50.00" in content
 
 
-def test_source_list_empty_state(marketer_client, db):
-    assert b"No sources yet" in marketer_client.get(reverse("sources:source_list")).content
+def test_source_list_empty_state(admin_client, db):
+    assert b"No sources yet" in admin_client.get(reverse("sources:source_list")).content
 
 
 def test_coverage_page_shows_a_planted_outage(marketer_client, db):

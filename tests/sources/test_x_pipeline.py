@@ -69,7 +69,9 @@ def test_the_cursor_stays_put_when_the_worker_dies_between_fetch_and_store(x_sou
     assert Mention.objects.count() == 0
 
 
-def test_the_governor_stops_x_at_the_budget_and_the_overview_shows_the_spend(x_source, marketer_client):
+def test_the_governor_stops_x_at_the_budget_and_the_overview_shows_the_spend(
+    x_source, marketer_client, admin_client
+):
     x_source.monthly_budget_usd = Decimal("0.01")
     x_source.save()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
@@ -81,5 +83,5 @@ def test_the_governor_stops_x_at_the_budget_and_the_overview_shows_the_spend(x_s
     response = marketer_client.get(reverse("dashboards:overview"))
     assert b"Paid sources: $0.02 this month" in response.content  # $0.015, rounded to cents.
     assert b"Coverage gaps in this period" in response.content
-    sources_page = marketer_client.get(reverse("sources:source_list")).content.decode()
+    sources_page = admin_client.get(reverse("sources:source_list")).content.decode()
     assert "stopped: budget reached" in sources_page

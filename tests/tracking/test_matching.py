@@ -5,7 +5,7 @@ TERMS = [
     TermSpec(id=10, hospital_id=RIVERSIDE, text="Riverside General"),
     TermSpec(id=11, hospital_id=RIVERSIDE, text="RGH"),
     TermSpec(id=20, hospital_id=MERCY, text="Mercy Valley Hospital"),
-    TermSpec(id=21, hospital_id=MERCY, text="Mercy", exclusions=("have mercy", "no mercy")),
+    TermSpec(id=21, hospital_id=MERCY, text="Mercy", query='"Mercy" NOT ("have mercy" OR "no mercy")'),
     TermSpec(id=22, hospital_id=MERCY, text="St. Brigid's"),
 ]
 
@@ -56,3 +56,73 @@ def test_the_first_mentioned_hospital_is_the_primary_one():
 def test_it_reports_unmatched_for_empty_text_or_no_terms():
     assert match("").status == "unmatched"
     assert TermMatcher([]).match("Riverside General").status == "unmatched"
+
+
+def test_it_needs_the_co_terms_of_a_query():
+    matcher = TermMatcher(
+        [
+            TermSpec(id=30, hospital_id=MERCY, text="Mercy", query='"Mercy" AND (hospital OR ER OR clinic)'),
+            TermSpec(id=31, hospital_id=RIVERSIDE, text="RGH"),
+        ]
+    )
+    assert matcher.match("Mercy ER had us waiting 5 hours").term_ids == (30,)
+    assert matcher.match("Mercy, what a week").status == "unmatched"
+    # The co-term "ER" comes first, but the hospital first named is Riverside.
+    result = matcher.match("ER at RGH was fine, unlike the Mercy hospital")
+    assert result.hospital_id == RIVERSIDE
+    assert result.term_ids == (31, 30)
+
+
+def test_excluded_means_only_the_exclusion_kept_the_post_out():
+    matcher = TermMatcher(
+        [
+            TermSpec(
+                id=30, hospital_id=MERCY, text="Mercy", query='"Mercy" AND (hospital OR ER) NOT "have mercy"'
+            )
+        ]
+    )
+    assert matcher.match("Lord have mercy, the ER at Mercy was packed").status == "excluded"
+    assert matcher.match("Lord have mercy, what a day").status == "unmatched"  # No co-term: never matched.
+    assert matcher.match("The ER at Mercy was packed").status == "matched"
+
+
+def test_it_matches_curly_and_straight_apostrophes_alike():
+    matcher = TermMatcher([TermSpec(id=40, hospital_id=RIVERSIDE, text="St. Mary's")])
+    assert matcher.match("Great nurses at St. Mary’s tonight").term_ids == (40,)
+
+
+def test_a_term_whose_stored_query_cannot_be_read_is_skipped_with_a_warning(caplog):
+    matcher = TermMatcher(
+        [
+            TermSpec(id=50, hospital_id=MERCY, text="Mercy", query='"Mercy" AND ('),
+            TermSpec(id=51, hospital_id=RIVERSIDE, text="RGH"),
+        ]
+    )
+    assert matcher.match("Mercy and RGH").term_ids == (51,)
+    assert "skipping tracked term 50" in caplog.text
+
+
+def test_terms_sharing_a_phrase_are_all_candidates():
+    matcher = TermMatcher(
+        [
+            TermSpec(id=60, hospital_id=MERCY, text="Mercy", query='"Mercy" AND hospital'),
+            TermSpec(id=61, hospital_id=RIVERSIDE, text="Mercy wing", query='"Mercy" AND wing'),
+        ]
+    )
+    assert matcher.match("the Mercy wing at Riverside").term_ids == (61,)
+    assert matcher.match("Mercy hospital").term_ids == (60,)
+
+
+def test_a_term_limited_to_a_language_skips_posts_the_platform_reports_in_another():
+    matcher = TermMatcher(
+        [
+            TermSpec(id=1, hospital_id=10, text="Hospital del Mar", language="es"),
+            TermSpec(id=2, hospital_id=20, text="Mercy"),
+        ]
+    )
+    text = "Hospital del Mar and Mercy were both full tonight"
+    assert matcher.match(text, language="es").term_ids == (1, 2)
+    assert matcher.match(text, language="es-MX").term_ids == (1, 2)
+    assert matcher.match(text, language="en").term_ids == (2,)
+    # An unknown language never rules a term out.
+    assert matcher.match(text).term_ids == (1, 2)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from administration import roles
 from tests.triage.factories import ComplaintFactory
 from triage.models import AuditEntry, QueueItem
 from triage.services import queue_item_ensure
@@ -15,9 +16,8 @@ def grant(user, *codenames):
 
 
 @pytest.fixture
-def manager_client(client, alice):
-    grant(alice, "view_queueitem", "change_queueitem")
-    client.force_login(alice)
+def manager_client(client, alice, user_with_role):
+    client.force_login(user_with_role(roles.PATIENT_EXPERIENCE, user=alice))
     return client
 
 
@@ -138,7 +138,7 @@ def test_people_without_change_permission_cannot_act(client, bob, items):
 
 
 def test_a_reply_goes_from_draft_through_approval_and_needs_an_account_to_post(
-    client, manager_client, items, bob, settings
+    client, manager_client, items, bob, settings, user_with_role
 ):
     from triage.models import Reply
 
@@ -165,7 +165,8 @@ def test_a_reply_goes_from_draft_through_approval_and_needs_an_account_to_post(
     assert reply.status == Reply.Status.PENDING_APPROVAL
     assert b"approve" in own_approval.content.lower()
 
-    grant(bob, "view_queueitem", "change_queueitem", "approve_reply")
+    user_with_role(roles.PATIENT_EXPERIENCE, user=bob)
+    user_with_role(roles.REPLY_APPROVER, user=bob)
     client.force_login(bob)
     act(client, "reply-approve", reply=reply.pk)
     reply.refresh_from_db()

@@ -30,6 +30,7 @@ from mentions.models import Mention, Platform
 from sources.connectors import connector_for
 from sources.connectors.base import ConnectorError, SentReply
 from sources.models import Source
+from sources.services.credentials import source_settings
 from triage.models import REPLY_PLACEHOLDERS, AuditEntry, QueueItem, Reply, ReplyTemplate, Status
 from triage.phi import Finding, check_reply_draft, has_blocking
 from triage.services._common import audit_entry_record, lock
@@ -364,7 +365,7 @@ def reply_send(*, reply_id: int, now: datetime | None = None) -> Reply:
         unsupported = reply_sending_unsupported_reason(mention=mention)
         if unsupported:
             raise ConnectorError(unsupported, how_to_fix="Mark the item as handled elsewhere.")
-        connector = connector_for(mention.source.kind, mention.source.config)
+        connector = connector_for(mention.source.kind, source_settings(mention.source))
         sent = None
         if reply.attempts > 1:
             sent = connector.find_existing_reply(parent_external_id=mention.external_id, text=reply.text)

@@ -24,7 +24,7 @@ from sources.connectors.bluesky import BlueskyConnector
 RECORDINGS = Path(__file__).parent / "recordings" / "bluesky"
 NOW = datetime(2026, 5, 14, 12, 0, tzinfo=UTC)
 CONFIG = {"handle": "riverside-listening.bsky.social", "app_password": "abcd-efgh-ijkl-mnop"}
-TERMS = ("Riverside General Hospital", "RGH", "St. Brigid's")
+TERMS = ('"Riverside General Hospital"', '"RGH"', '"St. Brigid\'s"')
 RGH = SourceQuery(key="hospital:riverside#fac660ff4b3d", terms=("RGH",))
 LOGIN_URL = "https://bsky.social/xrpc/com.atproto.server.createSession"
 SEARCH_URL = "https://porcini.us-east.host.bsky.network/xrpc/app.bsky.feed.searchPosts"
@@ -90,21 +90,51 @@ def full_first_poll(api, connector) -> tuple[list[dict], dict]:
 
 def test_plan_queries_makes_one_query_per_term_because_bluesky_has_no_or(connector):
     parts = connector.plan_queries(SourceQuery(key="hospital:riverside", terms=TERMS))
-    assert [part.terms for part in parts] == [("RGH",), ("Riverside General Hospital",), ("St. Brigid's",)]
+    assert [part.terms for part in parts] == [
+        ('"RGH"',),
+        ('"Riverside General Hospital"',),
+        ('"St. Brigid\'s"',),
+    ]
     assert len({part.key for part in parts}) == 3
     assert all(part.key.startswith("hospital:riverside#") for part in parts)
 
 
 def test_a_term_keeps_its_query_key_when_other_terms_come_and_go(connector):
     before = connector.plan_queries(SourceQuery(key="hospital:riverside", terms=TERMS))
-    after = connector.plan_queries(SourceQuery(key="hospital:riverside", terms=("rgh", "Riverside ER")))
+    after = connector.plan_queries(SourceQuery(key="hospital:riverside", terms=("rgh", '"Riverside ER"')))
     assert before[0].key == after[0].key == RGH.key
 
 
 def test_terms_are_sent_bare_when_one_word_and_as_phrases_otherwise():
-    assert bluesky.bluesky_term("RGH") == "RGH"
-    assert bluesky.bluesky_term("St. Brigid's") == '"St. Brigid\'s"'
-    assert bluesky.bluesky_term('Riverside  "General"') == '"Riverside General"'
+    assert bluesky.bluesky_term('"RGH"') == "RGH"
+    assert bluesky.bluesky_term('"St. Brigid\'s"') == '"St. Brigid\'s"'
+    assert bluesky.bluesky_term('"Riverside  General"') == '"Riverside General"'
+
+
+def test_a_query_with_co_terms_and_exclusions_is_searched_for_its_name_and_matched_locally(connector):
+    terms = (
+        '"Mercy" AND (hospital OR ER) NOT ("have mercy" OR "no mercy")',
+        '"MVH" OR "Mercy Valley" clinic',
+    )
+    parts = connector.plan_queries(SourceQuery(key="hospital:mercy", terms=terms))
+    # Bluesky has no OR and no NOT: each side of an OR is a search, exclusions are left to the matcher.
+    assert [bluesky.bluesky_term(part.terms[0]) for part in parts] == [
+        "Mercy",
+        "MVH",
+        '"Mercy Valley" clinic',
+    ]
+    assert parts[0].key == f"hospital:mercy#{bluesky.term_key('Mercy')}"
+
+
+def test_fetch_sends_the_search_of_a_planned_part(api, login, connector):
+    route = api.get(SEARCH_URL, params__contains={"q": "Mercy"}).mock(
+        return_value=httpx.Response(200, json={"posts": []})
+    )
+    parts = connector.plan_queries(
+        SourceQuery(key="hospital:mercy", terms=('"Mercy" AND (hospital OR ER) NOT "have mercy"',))
+    )
+    connector.fetch(parts[0], {})
+    assert sent_params(route)["q"] == "Mercy"
 
 
 def test_plan_queries_rejects_a_term_too_long_for_a_search(connector):

@@ -22,7 +22,9 @@ from sources.connectors.brave import BraveSearchConnector, search_phrase
 
 RECORDINGS = Path(__file__).parent / "recordings" / "brave"
 WEB_SEARCH = "https://api.search.brave.com/res/v1/web/search"
-QUERY = SourceQuery(key="hospital:riverside", terms=("Riverside General Hospital", "RGH", "St. Brigid's"))
+QUERY = SourceQuery(
+    key="hospital:riverside", terms=('"Riverside General Hospital"', '"RGH"', '"St. Brigid\'s"')
+)
 WEB_COMPLAINTS = SourceQuery(key="hospital:riverside#web:complaints", terms=QUERY.terms)
 NEWS_COMPLAINTS = SourceQuery(key="hospital:riverside#news:complaints", terms=QUERY.terms)
 PHRASE = '"Riverside General Hospital" OR "RGH" OR "St. Brigid\'s" complaints'
@@ -83,11 +85,20 @@ def test_plan_queries_follows_the_configured_endpoints_and_suffixes():
 def test_search_phrase_quotes_the_first_terms_and_respects_brave_limits():
     assert search_phrase(QUERY.terms, "complaints") == PHRASE
     assert search_phrase(QUERY.terms, "", max_terms=1) == '"Riverside General Hospital"'
-    many_words = tuple(f"Hospital number {n}" for n in range(30))
+    many_words = tuple(f'"Hospital number {n}"' for n in range(30))
     phrase = search_phrase(many_words, "reviews", max_terms=20)
     assert len(phrase.split()) <= 50 and phrase.endswith(" reviews")
-    assert search_phrase(('Say "RGH"',), "") == '"Say RGH"'
+    assert search_phrase(('"Say  RGH"', "RGH", "  "), "") == '"Say RGH" OR "RGH"'
     assert search_phrase((), "complaints") == ""
+
+
+def test_search_phrase_sends_co_terms_and_exclusions_in_web_syntax():
+    terms = ('"Mercy" AND (hospital OR ER) NOT ("have mercy" OR "no mercy")', "MVH")
+    assert search_phrase(terms, "complaints") == (
+        '("Mercy" ("hospital" OR "ER") -"have mercy" -"no mercy") OR "MVH" complaints'
+    )
+    # A NOT over an AND cannot be written for the engines: it is left to the term matcher.
+    assert search_phrase(('"Mercy" NOT (lord AND have)',), "") == '"Mercy"'
 
 
 def test_search_phrase_refuses_a_term_brave_cannot_search():
@@ -167,6 +178,16 @@ def test_fetch_passes_a_fixed_freshness_country_and_language():
         "country": "GB",
         "search_lang": "en",
     }
+
+
+@responses.activate
+def test_fetch_sends_a_term_with_co_terms_and_an_exclusion_in_web_syntax():
+    replay("web_empty")
+    mercy = SourceQuery(
+        key="hospital:mercy#web:", terms=('"Mercy" AND (hospital OR ER OR clinic) NOT "have mercy"',)
+    )
+    connector().fetch(mercy, {})
+    assert sent_params()["q"] == '"Mercy" ("hospital" OR "ER" OR "clinic") -"have mercy"'
 
 
 @responses.activate

@@ -23,8 +23,10 @@ from sources.connectors.urls import url_external_id
 
 FEEDS = Path(__file__).parent / "recordings" / "feeds"
 BRAVE = Path(__file__).parent / "recordings" / "brave"
-RIVERSIDE = SourceQuery(key="hospital:riverside", terms=("Riverside General Hospital", "RGH", "St. Brigid's"))
-MERCY = SourceQuery(key="hospital:mercy-valley", terms=("Mercy Valley Hospital",))
+RIVERSIDE = SourceQuery(
+    key="hospital:riverside", terms=('"Riverside General Hospital"', '"RGH"', '"St. Brigid\'s"')
+)
+MERCY = SourceQuery(key="hospital:mercy-valley", terms=('"Mercy Valley Hospital"',))
 GOOGLE_NEWS = "https://news.google.com/rss/search"
 ALERTS_URL = "https://www.google.com/alerts/feeds/06512478612489046101/4720837482134859013"
 BLOG_URL = "https://patientsvoice.example/feed/"
@@ -102,9 +104,17 @@ def test_google_news_url_quotes_the_terms_and_keeps_within_32_words():
         "gl": ["US"],
         "ceid": ["US:en"],
     }
-    many = google_news_url(tuple(f"Hospital name {n}" for n in range(20)), hl="en", gl="US", ceid="US:en")
+    many = google_news_url(tuple(f'"Hospital name {n}"' for n in range(20)), hl="en", gl="US", ceid="US:en")
     assert len(parse_qs(urlsplit(many).query)["q"][0].split()) <= 32
     assert google_news_url((), hl="en", gl="US", ceid="US:en") == ""
+
+
+def test_google_news_url_sends_co_terms_and_exclusions_in_web_syntax():
+    terms = ('"Mercy" AND (hospital OR ER) NOT ("have mercy" OR "no mercy")', "MVH")
+    url = google_news_url(terms, hl="en-US", gl="US", ceid="US:en")
+    assert parse_qs(urlsplit(url).query)["q"] == [
+        '("Mercy" ("hospital" OR "ER") -"have mercy" -"no mercy") OR "MVH"'
+    ]
 
 
 @responses.activate

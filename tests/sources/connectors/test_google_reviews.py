@@ -36,8 +36,10 @@ CONFIG = {
     "location_ids": ["locations/1234567890123456789", "9876543210987654321"],
     "hospital_key": "hospital:riverside",
 }
-HOSPITAL = SourceQuery(key="hospital:riverside", terms=("Riverside General", "RGH"))
-LOCATION = SourceQuery(key="hospital:riverside#loc:1234567890123456789", terms=("Riverside General", "RGH"))
+HOSPITAL = SourceQuery(key="hospital:riverside", terms=('"Riverside General"', '"RGH"'))
+LOCATION = SourceQuery(
+    key="hospital:riverside#loc:1234567890123456789", terms=('"Riverside General"', '"RGH"')
+)
 R1 = f"{PARENT}/reviews/AbFvOqnV0hP3x8kQdZ1sYt7WcLr2MeUg9BjKa4Nf"
 R2 = f"{PARENT}/reviews/AbFvOqlT7yR2mN5cXw8bHk1VzQe3LpJs6DgUa0Ff"
 R3 = f"{PARENT}/reviews/AbFvOqkZ4wE9rT2yUi6oPa1SdFg8HjKl3ZxCv5Bn"
@@ -109,7 +111,7 @@ def test_plan_queries_gives_one_query_per_location_of_the_configured_hospital():
 
 
 def test_plan_queries_gives_nothing_for_other_hospitals():
-    other = SourceQuery(key="hospital:mercy-valley", terms=("Mercy Valley",))
+    other = SourceQuery(key="hospital:mercy-valley", terms=('"Mercy Valley"',))
 
     assert GoogleReviewsConnector(CONFIG).plan_queries(other) == []
 
@@ -446,3 +448,13 @@ def test_normalize_returns_a_mention_or_raises_normalization_error_for_any_item_
     assert "/reviews/" in mention.external_id
     assert mention.text
     assert mention.rating in {None, 1, 2, 3, 4, 5}
+
+
+def test_reviews_are_titled_with_a_name_the_terms_match_on_their_own():
+    from sources.connectors.google_reviews import review_hospital_name
+
+    assert (
+        review_hospital_name(('"Mercy" AND hospital', '"Mercy Valley Hospital"')) == "Mercy Valley Hospital"
+    )
+    assert review_hospital_name(('"RGH" NOT "argh"',)) == "RGH"
+    assert review_hospital_name(('"Mercy" AND (',)) == ""

@@ -26,7 +26,9 @@ from sources.connectors.reddit import RedditConnector
 RECORDINGS = Path(__file__).parent / "recordings" / "reddit"
 # The recordings were made at 2026-05-06 10:00 UTC; post times are relative to it.
 NOW = datetime(2026, 5, 6, 10, 0, tzinfo=UTC).timestamp()
-QUERY = SourceQuery(key="hospital:riverside", terms=("Riverside General Hospital", "RGH", "St. Brigid's"))
+QUERY = SourceQuery(
+    key="hospital:riverside", terms=('"Riverside General Hospital"', '"RGH"', '"St. Brigid\'s"')
+)
 CONFIG = {
     "client_id": "p-jcoLKBynTLew",
     "client_secret": "gko_LXELoV07ZBNUXrvWZfzE3aI",
@@ -422,7 +424,7 @@ def test_bad_config_is_a_permanent_error_with_how_to_fix(config, named):
 
 
 def test_plan_queries_splits_long_term_lists_under_the_512_character_limit():
-    terms = tuple(f"Riverside General Hospital campus {number}" for number in range(40))
+    terms = tuple(f'"Riverside General Hospital campus {number}"' for number in range(40))
     query = SourceQuery(key="hospital:riverside", terms=terms)
 
     parts = RedditConnector(CONFIG).plan_queries(query)
@@ -449,8 +451,30 @@ def test_plan_queries_rejects_a_term_reddit_cannot_search():
     assert "Shorten" in raised.value.how_to_fix
 
 
-def test_search_quotes_terms_and_drops_quotes_inside_them():
-    assert reddit._search_string(['The "Riverside"  ER', "RGH", "  "]) == '"The Riverside ER" OR "RGH"'
+def test_search_quotes_every_phrase_and_skips_blank_or_unreadable_terms(caplog):
+    terms = ['"The  Riverside ER"', "RGH", "  ", '"Mercy" AND (']
+    assert reddit._search_string(terms) == '"The Riverside ER" OR "RGH"'
+    assert "cannot be read" in caplog.text
+
+
+def test_search_sends_co_terms_and_exclusions_in_reddit_syntax(http):
+    replay(http, "token.json")
+    replay(
+        http,
+        "search_empty.json",
+        params={"q": '("Mercy" AND ("hospital" OR "ER") NOT ("have mercy" OR "no mercy")) OR "MVH"'},
+    )
+    mercy = SourceQuery(
+        key="hospital:mercy", terms=('"Mercy" AND (hospital OR ER) NOT ("have mercy" OR "no mercy")', "MVH")
+    )
+
+    assert RedditConnector(CONFIG).fetch(mercy, {}).items == []
+
+
+def test_comments_are_kept_when_they_name_a_term_even_if_its_exclusions_rule_them_out():
+    queries = reddit._comment_queries(['"Mercy" AND (hospital OR ER) NOT "have mercy"'])
+    assert any(query.matches("Lord have mercy, the Mercy ER again") for query in queries)
+    assert not any(query.matches("have mercy on me") for query in queries)
 
 
 def test_normalize_reads_a_self_post(http):

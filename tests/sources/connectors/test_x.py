@@ -25,7 +25,9 @@ from sources.connectors.x import XConnector
 
 RECORDINGS = Path(__file__).parent / "recordings" / "x"
 NOW = datetime(2026, 5, 14, 12, 0, tzinfo=UTC)
-QUERY = SourceQuery(key="hospital:riverside", terms=("Riverside General Hospital", "RGH", "St. Brigid's"))
+QUERY = SourceQuery(
+    key="hospital:riverside", terms=('"Riverside General Hospital"', '"RGH"', '"St. Brigid\'s"')
+)
 CONFIG = {"bearer_token": "AAAAAAAAAAAAAAAAAAAAA-test-bearer-token"}
 
 
@@ -84,11 +86,26 @@ def test_query_ors_quoted_phrases_and_leaves_out_retweets(connector):
     )
 
 
-def test_query_adds_the_configured_language_and_drops_quotes_inside_terms():
+def test_query_adds_the_configured_language_and_leaves_out_repeated_terms():
     connector = XConnector({**CONFIG, "lang": "en"})
-    assert connector.query_text(['Mercy "Valley"', "mercy valley", "#MercyER"]) == (
+    assert connector.query_text(['"Mercy Valley"', '"mercy  valley"', "#MercyER"]) == (
         '(#MercyER OR "Mercy Valley") -is:retweet lang:en'
     )
+
+
+def test_query_sends_co_terms_and_exclusions_as_x_operators(connector):
+    terms = ('"Mercy" AND (hospital OR ER OR clinic) NOT ("have mercy" OR "lord have")', '"MVH"')
+    assert connector.query_text(terms) == (
+        '((Mercy (hospital OR ER OR clinic) -("have mercy" OR "lord have")) OR MVH) -is:retweet'
+    )
+    # One compound term alone is grouped too, so "-is:retweet" applies to all of it.
+    assert connector.query_text(['"RGH" OR "Riverside ER"']) == '(RGH OR "Riverside ER") -is:retweet'
+
+
+def test_a_term_whose_query_cannot_be_read_is_skipped_not_fatal(connector, caplog):
+    assert connector.query_text(['"Mercy" AND (', '"RGH"']) == "RGH -is:retweet"
+    assert "cannot be read" in caplog.text
+    assert connector.plan_queries(SourceQuery(key="hospital:mercy", terms=('"Mercy" OR',))) == []
 
 
 def test_plan_queries_keeps_a_query_that_fits_whole(connector):
@@ -96,7 +113,7 @@ def test_plan_queries_keeps_a_query_that_fits_whole(connector):
 
 
 def test_plan_queries_splits_long_term_lists_into_stable_parts_within_512_characters(connector):
-    terms = tuple(f"Riverside General Hospital Clinic Number {n}" for n in range(40))
+    terms = tuple(f'"Riverside General Hospital Clinic Number {n}"' for n in range(40))
     parts = connector.plan_queries(SourceQuery(key="hospital:riverside", terms=terms))
     assert [part.key for part in parts] == [f"hospital:riverside#{n}" for n in range(1, len(parts) + 1)]
     assert len(parts) > 1
@@ -351,6 +368,15 @@ def test_connection_failure_is_transient(api, connector):
         connector.fetch(QUERY, {})
 
 
+def test_fetch_sends_a_term_with_co_terms_and_an_exclusion_in_x_syntax(api, connector):
+    api.add(
+        responses.GET, "https://api.twitter.com/2/tweets/search/recent", json={"meta": {"result_count": 0}}
+    )
+    mercy = SourceQuery(key="hospital:mercy", terms=('"Mercy" AND (hospital OR ER) NOT "have mercy"',))
+    connector.fetch(mercy, {})
+    assert sent_params(api)["query"] == '(Mercy (hospital OR ER) -"have mercy") -is:retweet'
+
+
 def test_timeout_is_transient(api, connector):
     api.add(
         responses.GET, "https://api.twitter.com/2/tweets/search/recent", body=requests.ReadTimeout("slow")
@@ -360,7 +386,7 @@ def test_timeout_is_transient(api, connector):
 
 
 def test_query_too_long_for_x_is_refused_before_any_request(api, connector):
-    terms = tuple(f"Riverside General Hospital Clinic Number {n}" for n in range(40))
+    terms = tuple(f'"Riverside General Hospital Clinic Number {n}"' for n in range(40))
     with pytest.raises(ConnectorError, match="plan_queries"):
         connector.fetch(SourceQuery(key="hospital:riverside", terms=terms), {})
     assert len(api.calls) == 0

@@ -1,0 +1,49 @@
+"""Which settings of each kind of source are secrets, and how the sources page names them."""
+
+# Secrets live in Source.credentials (encrypted); everything else stays in Source.config. A key listed here
+# is refused in config, so a secret cannot end up stored in plain text by mistake.
+SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
+    "x": ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_token_secret"),
+    "reddit": ("client_secret", "password"),
+    "brave_search": ("api_key",),
+    "google_reviews": ("client_secret", "refresh_token"),
+    "bluesky": ("app_password",),
+}
+ALL_SECRET_SETTINGS = frozenset(key for keys in SECRET_SETTINGS.values() for key in keys)
+
+SECRET_LABELS = {
+    "bearer_token": "Bearer token",
+    "consumer_key": "API key (consumer key), for replies",
+    "consumer_secret": "API key secret (consumer secret), for replies",
+    "access_token": "Access token, for replies",
+    "access_token_secret": "Access token secret, for replies",
+    "client_secret": "Client secret",
+    "password": "Account password (optional: replies)",
+    "api_key": "API key",
+    "refresh_token": "Refresh token",
+    "app_password": "App password",
+}
+
+# Passwords are shown only as "set": their last characters say too much about a short secret. Long random
+# tokens show their last four, enough to tell which key is in use.
+PASSWORD_SETTINGS = frozenset({"password", "app_password"})
+LAST_FOUR_MIN_LENGTH = 16
+
+# A starting point for a new source's settings (the non-secret ones), shown in the form.
+SETTINGS_EXAMPLES: dict[str, dict] = {
+    "x": {"lang": "en"},
+    "reddit": {"client_id": "", "contact": "/u/your_account", "subreddits": []},
+    "brave_search": {"endpoints": ["web", "news"], "query_suffixes": ["", "complaints", "reviews"]},
+    "feeds": {"google_news": True, "feeds": []},
+    "google_reviews": {"client_id": "", "account_id": "", "location_ids": [], "hospital_key": "hospital:"},
+    "bluesky": {"handle": ""},
+    "demo": {},
+}
+SETTINGS_GUIDES = {
+    "x": "docs/sources/x.md",
+    "reddit": "docs/sources/reddit.md",
+    "brave_search": "docs/sources/web_search.md",
+    "feeds": "docs/sources/web_search.md",
+    "google_reviews": "docs/sources/google_reviews.md",
+    "bluesky": "docs/sources/bluesky.md",
+}
