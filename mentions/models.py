@@ -15,6 +15,10 @@ class Platform(models.TextChoices):
     REVIEW = "review", "Review site"
     GOOGLE_REVIEWS = "google_reviews", "Google reviews"
     BLUESKY = "bluesky", "Bluesky"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    YOUTUBE = "youtube", "YouTube"
+    LINKEDIN = "linkedin", "LinkedIn"
     OTHER = "other", "Other"
 
 

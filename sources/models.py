@@ -15,6 +15,10 @@ class Source(models.Model):
         FEEDS = "feeds", "News and alert feeds"
         GOOGLE_REVIEWS = "google_reviews", "Google Business Profile reviews"
         BLUESKY = "bluesky", "Bluesky"
+        FACEBOOK_PAGE = "facebook_page", "Facebook Page"
+        INSTAGRAM = "instagram", "Instagram professional account"
+        YOUTUBE = "youtube", "YouTube"
+        LINKEDIN = "linkedin", "LinkedIn organization page"
 
     class Status(models.TextChoices):
         NEW = "new", "Not run yet"
