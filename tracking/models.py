@@ -187,7 +187,9 @@ class BackfillJob(models.Model):
     newly_matched = models.PositiveIntegerField(default=0)
     no_longer_matched = models.PositiveIntegerField(default=0)
     sources_total = models.PositiveIntegerField(default=0)
-    sources_done = models.PositiveIntegerField(default=0)
+    sources_done = models.PositiveIntegerField(default=0, help_text="Sources that finished a poll since.")
+    fetch_requested_at = models.DateTimeField(null=True, blank=True)
+    fetch_source_ids = models.JSONField(default=list, blank=True, help_text="Sources asked to fetch history.")
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True

@@ -172,7 +172,7 @@ class BackfillProgress:
     phases: tuple[tuple[str, str], ...]  # (label, "done" | "current" | "waiting")
 
 
-# Re-matching is most of the work; requesting history from the sources is quick.
+# Share of the bar for re-matching; the rest fills as the sources finish fetching history.
 MATCHING_SHARE = 90
 
 
@@ -182,7 +182,8 @@ def backfill_progress(job: BackfillJob) -> BackfillProgress:
     if job.status == status.DONE:
         percent = 100
     elif job.status == status.FETCHING:
-        percent = MATCHING_SHARE
+        fetched = job.sources_done / job.sources_total if job.sources_total else 0
+        percent = MATCHING_SHARE + int((100 - MATCHING_SHARE) * fetched)
     elif job.status == status.MATCHING and job.total:
         percent = min(MATCHING_SHARE, MATCHING_SHARE * job.done // job.total)
     else:

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 # Batches per task run: about 20,000 mentions, well inside the soft time limit; the task then re-enqueues
 # itself, so one long backfill never holds a worker past its time limit.
 BATCHES_PER_RUN = 20
+FETCH_CHECK_SECONDS = 5
 
 
 @shared_task(
@@ -38,4 +39,6 @@ def backfill_job_run_task(job_id: int) -> None:
         # The batch in flight rolled back; the job resumes from the last committed one.
         job = BackfillJob.objects.get(pk=job_id)
     if job.status in BACKFILL_ACTIVE_STATUSES:
-        backfill_job_run_task.delay(job_id)
+        # While the sources fetch history, look again a few seconds later instead of spinning.
+        waiting = job.status == BackfillJob.Status.FETCHING and job.fetch_requested_at is not None
+        backfill_job_run_task.apply_async((job_id,), countdown=FETCH_CHECK_SECONDS if waiting else 0)

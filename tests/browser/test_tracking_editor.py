@@ -5,10 +5,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from administration import roles
 from mentions.models import Mention
-from sources.models import Source
+from sources.models import Source, SyncRun
 from tests.browser.conftest import sign_in
 from tests.factories import MentionFactory, SourceFactory, demo_post
 from tracking import tasks
@@ -22,7 +23,8 @@ WORKER_DELAY_SECONDS = 2.5
 @pytest.fixture
 def worker(monkeypatch):
     """Runs enqueued backfill tasks in a thread, as a Celery worker would, a moment after they are sent;
-    source syncs are only recorded (the demo data set is fetched by the sources' own tests)."""
+    a source sync is recorded as a finished poll without fetching (the demo data set is fetched by the
+    sources' own tests)."""
     threads, syncs = [], []
 
     def run(job_id):
@@ -31,13 +33,22 @@ def worker(monkeypatch):
         finally:
             connection.close()
 
-    def delay(job_id):
-        thread = threading.Timer(WORKER_DELAY_SECONDS, run, args=[job_id])
+    def delay(job_id, seconds=WORKER_DELAY_SECONDS):
+        thread = threading.Timer(seconds, run, args=[job_id])
         threads.append(thread)
         thread.start()
 
+    def poll(source_id):
+        syncs.append(source_id)
+        SyncRun.objects.create(
+            source_id=source_id, status=SyncRun.Status.SUCCEEDED, finished_at=timezone.now()
+        )
+
     monkeypatch.setattr(tasks.backfill_job_run_task, "delay", delay)
-    monkeypatch.setattr("sources.tasks.source_sync_task.delay", syncs.append)
+    monkeypatch.setattr(
+        tasks.backfill_job_run_task, "apply_async", lambda args, countdown: delay(args[0], min(countdown, 1))
+    )
+    monkeypatch.setattr("sources.tasks.source_sync_task.delay", poll)
     yield syncs
     for thread in threads:
         thread.join(timeout=30)

@@ -1,14 +1,17 @@
 """Backfill: re-matching stored mentions after terms change, then asking the sources for history."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from dashboards.models import MentionDay
 from mentions.models import Mention
-from sources.models import Source, SourceCursor
+from sources.models import Source, SourceCursor, SyncRun
 from tests.factories import HospitalFactory, MentionFactory, SourceFactory, TrackedTermFactory, UserFactory
 from tracking import tasks
 from tracking.models import BackfillJob
+from tracking.selectors import backfill_progress
 from tracking.services import backfill, backfill_job_run, backfill_job_start
 from triage.models import QueueItem
 
@@ -28,9 +31,11 @@ def source(db):
 
 
 @pytest.fixture
-def stored(mercy, source):
+def stored(mercy):
     """Mentions stored before the Mercy term existed (so unmatched), and one that only a term since
-    deactivated matched."""
+    deactivated matched. Their source is switched off, so a backfill has no history to wait for unless
+    a test adds a polled `source`."""
+    source = SourceFactory(name="Archive", is_enabled=False)
     old_term = TrackedTermFactory(hospital=mercy, text="Mercy General", is_active=False)
     unmatched = {"match_status": Mention.MatchStatus.UNMATCHED, "hospital": None, "source": source}
     mentions = {
@@ -179,12 +184,45 @@ def test_it_drops_the_cursors_of_the_hospitals_queries_only_and_enqueues_a_sync_
     with django_capture_on_commit_callbacks(execute=True):
         job = backfill_job_run(job_id=backfill_job_start(hospital=mercy).pk)
 
-    assert (job.sources_total, job.sources_done) == (2, 2)
+    # The broken source gets its history once mended; the scheduler skips it until then.
+    assert (job.status, job.sources_total, job.sources_done) == (BackfillJob.Status.FETCHING, 1, 0)
     for polled in (source, broken):
         left = sorted(SourceCursor.objects.filter(source=polled).values_list("query_key", flat=True))
         assert left == ["feed:abc123", "hospital:mercy-west", "hospital:riverside"]
-    # The broken source gets its history once mended; the scheduler skips it until then.
     assert synced == [source.pk]
+
+
+def test_it_is_done_once_every_asked_source_has_finished_a_poll_since(mercy, stored, source, monkeypatch):
+    monkeypatch.setattr("sources.tasks.source_sync_task.delay", lambda source_id: None)
+    job = backfill_job_run(job_id=backfill_job_start(hospital=mercy).pk)
+    # A poll that started before history was asked for does not count, nor one still running.
+    SyncRun.objects.create(source=source, finished_at=timezone.now())
+    SyncRun.objects.filter(source=source).update(started_at=job.fetch_requested_at - timedelta(seconds=1))
+    SyncRun.objects.create(source=source)
+    job = backfill_job_run(job_id=job.pk)
+    assert (job.status, job.sources_done) == (BackfillJob.Status.FETCHING, 0)
+    assert backfill_progress(job).percent == 90
+
+    SyncRun.objects.create(source=source, finished_at=timezone.now())
+    job = backfill_job_run(job_id=job.pk)
+
+    assert (job.status, job.sources_done, job.error) == (BackfillJob.Status.DONE, 1, "")
+    assert backfill_progress(job).percent == 100
+
+
+def test_it_stops_waiting_for_a_source_that_has_not_polled_in_time_and_says_so(
+    mercy, stored, source, monkeypatch
+):
+    monkeypatch.setattr("sources.tasks.source_sync_task.delay", lambda source_id: None)
+    job = backfill_job_run(job_id=backfill_job_start(hospital=mercy).pk)
+    BackfillJob.objects.filter(pk=job.pk).update(
+        fetch_requested_at=timezone.now() - backfill.BACKFILL_FETCH_WAIT - timedelta(seconds=1)
+    )
+
+    job = backfill_job_run(job_id=job.pk)
+
+    assert (job.status, job.sources_done) == (BackfillJob.Status.DONE, 0)
+    assert "1 source had not finished a poll after 15 minutes" in job.error
 
 
 def test_after_a_hospital_is_deleted_it_only_rematches(mercy, stored, source):
@@ -200,7 +238,9 @@ def test_the_task_delegates_and_continues_in_a_new_task_until_done(mercy, stored
     monkeypatch.setattr(tasks, "BATCHES_PER_RUN", 1)
     monkeypatch.setattr(backfill, "BACKFILL_BATCH_SIZE", 2)
     follow_ups = []
-    monkeypatch.setattr(tasks.backfill_job_run_task, "delay", follow_ups.append)
+    monkeypatch.setattr(
+        tasks.backfill_job_run_task, "apply_async", lambda args, countdown: follow_ups.append(args[0])
+    )
     job = backfill_job_start(hospital=mercy)
 
     tasks.backfill_job_run_task(job.pk)

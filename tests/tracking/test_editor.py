@@ -247,7 +247,7 @@ def test_the_progress_partial_reports_numbers_and_phases(admin_client, mercy):
     assert 'data-finished="true"' in html and 'value="100"' in html
     assert "10 of 10 stored mentions re-matched" in html
     assert "3 newly matched" in html and "1 no longer matched" in html
-    assert "history requested from 2 of 2 sources" in html
+    assert "history fetched by 2 of 2 sources" in html
     assert html.count("phase-done") == 2
 
 

@@ -8,6 +8,7 @@ worker that dies mid-way resumes where the last batch ended and never counts a b
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from functools import partial, reduce
 from operator import or_
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from dashboards.rollups import mention_days_of, mention_days_refresh
 from mentions.models import Mention
 from mentions.services import mention_match
-from sources.models import Source, SourceCursor
+from sources.models import Source, SourceCursor, SyncRun
 from tracking.models import BackfillJob, Hospital
 from tracking.selectors import term_matcher_build
 from triage.services import queue_items_sync
@@ -32,6 +33,9 @@ BACKFILL_ACTIVE_STATUSES = (
     BackfillJob.Status.MATCHING,
     BackfillJob.Status.FETCHING,
 )
+# How long a backfill waits for the sources it asked for history to finish a poll. A source still busy
+# after that (a long rate-limit wait) goes on fetching on its own schedule; the job says so.
+BACKFILL_FETCH_WAIT = timedelta(minutes=15)
 # First key of pg_advisory_xact_lock(int, int) for starting backfills; the second is the hospital id.
 BACKFILL_START_LOCK = 0x4246
 
@@ -60,7 +64,14 @@ def backfill_job_start(*, hospital: Hospital | None, actor=None) -> BackfillJob:
         restarted = job is not None and BackfillJob.objects.filter(
             pk=job.pk, status__in=BACKFILL_ACTIVE_STATUSES
         ).exclude(status=BackfillJob.Status.PENDING).update(
-            status=BackfillJob.Status.MATCHING, last_mention_id=0, done=0, total=total, sources_done=0
+            status=BackfillJob.Status.MATCHING,
+            last_mention_id=0,
+            done=0,
+            total=total,
+            sources_done=0,
+            sources_total=0,
+            fetch_requested_at=None,
+            fetch_source_ids=[],
         )
         if job is None:
             job = BackfillJob.objects.create(
@@ -95,8 +106,13 @@ def backfill_job_run(*, job_id: int, max_batches: int | None = None) -> Backfill
         try:
             if job.status == BackfillJob.Status.MATCHING:
                 _match_next_batch(job)
+            elif job.fetch_requested_at is None:
+                _fetch_history_request(job)
             else:
-                _fetch_history(job)
+                # Waiting on the sources' polls: one look per run; the task comes back a little later.
+                _fetch_history_check(job)
+                job.refresh_from_db()
+                break
         except _JobMoved:
             logger.info("backfill %s changed while running; continuing from its new state", job_id)
         job.refresh_from_db()
@@ -188,7 +204,7 @@ def _matching_finish(job: BackfillJob) -> None:
         raise _JobMoved
 
 
-def _fetch_history(job: BackfillJob) -> None:
+def _fetch_history_request(job: BackfillJob) -> None:
     from sources.tasks import source_sync_task  # Imports sources.services, which imports tracking.
 
     slug = Hospital.objects.filter(pk=job.hospital_id).values_list("slug", flat=True).first()
@@ -198,24 +214,59 @@ def _fetch_history(job: BackfillJob) -> None:
         .order_by("pk")
         .values_list("pk", "status")
     )
+    # A broken source keeps its dropped cursors for when a person has mended it; the scheduler skips it
+    # until then, and so does this.
+    polled = [source_id for source_id, status in sources if status != Source.Status.BROKEN]
     with transaction.atomic():
         claimed = BackfillJob.objects.filter(
-            pk=job.pk, status=BackfillJob.Status.FETCHING, last_mention_id=job.last_mention_id
+            pk=job.pk,
+            status=BackfillJob.Status.FETCHING,
+            last_mention_id=job.last_mention_id,
+            fetch_requested_at__isnull=True,
         ).update(
-            status=BackfillJob.Status.DONE,
-            sources_total=len(sources),
-            sources_done=len(sources),
-            finished_at=timezone.now(),
+            sources_total=len(polled),
+            sources_done=0,
+            fetch_source_ids=polled,
+            fetch_requested_at=timezone.now(),
         )
         if not claimed:
             raise _JobMoved
-        for source_id, status in sources:
+        for source_id, _ in sources:
             if slug is not None:
                 source_cursors_drop(source_id=source_id, hospital_slug=slug)
-            # A broken source keeps its dropped cursors for when a person has mended it; the scheduler
-            # skips it until then, and so does this.
-            if status != Source.Status.BROKEN:
-                transaction.on_commit(partial(source_sync_task.delay, source_id))
+        for source_id in polled:
+            transaction.on_commit(partial(source_sync_task.delay, source_id))
+    if not polled:
+        _fetch_history_check(BackfillJob.objects.get(pk=job.pk))
+
+
+def _fetch_history_check(job: BackfillJob) -> None:
+    """Count the sources that finished a poll since history was requested; done when all have, or when
+    BACKFILL_FETCH_WAIT has passed."""
+    finished_sources = (
+        SyncRun.objects.filter(
+            source_id__in=job.fetch_source_ids,
+            started_at__gte=job.fetch_requested_at,
+            finished_at__isnull=False,
+        )
+        .values("source_id")
+        .distinct()
+        .count()
+    )
+    all_done = finished_sources >= len(job.fetch_source_ids)
+    timed_out = timezone.now() - job.fetch_requested_at > BACKFILL_FETCH_WAIT
+    changes = {"sources_done": finished_sources}
+    if all_done or timed_out:
+        changes.update(status=BackfillJob.Status.DONE, finished_at=timezone.now())
+        if not all_done:
+            waiting = len(job.fetch_source_ids) - finished_sources
+            changes["error"] = (
+                f"{waiting} source{'s' if waiting != 1 else ''} had not finished a poll after "
+                f"{BACKFILL_FETCH_WAIT.seconds // 60} minutes; they fetch the history on their next polls."
+            )
+    BackfillJob.objects.filter(
+        pk=job.pk, status=BackfillJob.Status.FETCHING, fetch_requested_at=job.fetch_requested_at
+    ).update(**changes)
 
 
 def source_cursors_drop(*, source_id: int, hospital_slug: str) -> int:
