@@ -1,8 +1,9 @@
 """The roles people are given, as Django groups, and the permissions each one holds.
 
 The groups are created by the migration administration/0002_roles, which keeps its own frozen copy of this
-table (a migration must not import code that changes later); a test asserts the two agree. To change a role,
-change ROLE_PERMISSIONS and add a migration that sets the group's permissions again.
+table (a migration must not import code that changes later); later migrations add to it (0003: integration
+tokens), and a test asserts the migrations and this table agree. To change a role, change ROLE_PERMISSIONS
+and add a migration that changes the group's permissions.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -53,6 +54,13 @@ _ADMIN = (
         f"triage.{action}_{model}" for model in ("replytemplate", "team", "slatarget") for action in _CRUD
     )
     + ("enrichment.add_retagjob", "administration.view_configchange")
+    # Added by administration/0003_integration_permissions.
+    + ("api.manage_integrations",)
+    # Added by administration/0004_webhook_permissions: outbound webhooks (no delete: disabling keeps the
+    # delivery history).
+    + ("webhooks.view_endpoint", "webhooks.add_endpoint", "webhooks.change_endpoint")
+    # Added by administration/0005_oncall_permissions: who is on call for escalations.
+    + tuple(f"triage.{action}_oncallcontact" for action in _CRUD)
 )
 
 # Role name -> "app_label.codename" permissions, exactly.

@@ -214,6 +214,8 @@ def main() -> None:
         results.append(("overview (default 90 days)", _timed(get("/"), runs)))
         results.append(("overview, by week", _timed(get("/?period=week"), runs)))
         results.append(("overview, raw selectors (forced)", _timed(_forced_raw(get("/")), max(5, runs // 3))))
+        results.append(("structure page, top (90 days)", _timed(get("/structure/"), runs)))
+        results.append(("structure page, own hospital", _timed(get("/structure/?hospital=riverside"), runs)))
         results.append(("cluster page (biggest cluster)", _timed(get(f"/clusters/{cluster_id}/"), runs)))
         results.append(("cluster list (90 days)", _timed(get("/clusters/"), runs)))
         raw_plan = _plan_nodes(RAW_SQL, [tz, midnight])

@@ -23,3 +23,25 @@ class ClusterMergeForm(forms.Form):
             .exclude(pk=cluster.pk)
             .order_by("-size")
         )
+
+
+class ClusterSplitForm(forms.Form):
+    """Mentions of the cluster to split off into a new cluster with a name."""
+
+    mentions = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Tick the complaints to split off.",
+            "invalid_choice": "%(value)s is not a complaint of this cluster.",
+        },
+    )
+    name = forms.CharField(
+        max_length=200,
+        label="New cluster's name",
+        error_messages={"required": "Give the new cluster a name, e.g. “Night-shift ER waits”."},
+    )
+
+    def __init__(self, *args, mention_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentions"].choices = [(pk, pk) for pk in mention_ids]

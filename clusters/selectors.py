@@ -251,3 +251,16 @@ def cluster_crowd(cluster: Cluster) -> ClusterCrowd:
             repeat.append((row["platform"], row["author_handle"], row["posts"]))
     repeat.sort(key=lambda item: (-item[2], item[0], item[1]))
     return ClusterCrowd(mentions=mentions, authors=authors, repeat_complainers=repeat, replied=replied)
+
+
+SPLIT_CHOICES = 200
+
+
+def cluster_split_choices(cluster: Cluster, *, limit: int = SPLIT_CHOICES) -> list[Mention]:
+    """The cluster's latest complaints that staff can tick to split off, newest first (one query)."""
+    return list(
+        Mention.objects.filter(cluster_member__cluster=cluster)
+        .only("pk", "posted_at", "platform", "text", "title", "cluster_member__assigned_by")
+        .select_related("cluster_member")
+        .order_by("-posted_at", "-pk")[:limit]
+    )

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clusters.forms import ClusterMergeForm, ClusterRenameForm
+from clusters.forms import ClusterMergeForm, ClusterRenameForm, ClusterSplitForm
 from clusters.models import Cluster
-from clusters.selectors import cluster_crowd, cluster_detail, cluster_list
-from clusters.services import cluster_merge, cluster_rename
+from clusters.selectors import cluster_crowd, cluster_detail, cluster_list, cluster_split_choices
+from clusters.services import cluster_merge, cluster_rename, cluster_split
 from dashboards import charts
 from mentions.selectors import mention_filterset
 
@@ -56,6 +56,8 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
         "rename_form": ClusterRenameForm(initial={"name": cluster.name}),
         "merge_form": ClusterMergeForm(cluster=cluster),
     }
+    if request.user.has_perm("clusters.change_cluster"):
+        context["split_choices"] = cluster_split_choices(cluster)
     return render(request, "clusters/cluster_detail.html", context)
 
 
@@ -89,3 +91,30 @@ def cluster_merge_view(request: HttpRequest, cluster_id: int) -> HttpResponse:
         return redirect("clusters:cluster_page", cluster_id=cluster.pk)
     messages.success(request, "Merged. The clusters stay merged when they are recomputed.")
     return redirect("clusters:cluster_page", cluster_id=into.pk)
+
+
+@require_POST
+@login_required
+@permission_required("clusters.change_cluster", raise_exception=True)
+def cluster_split_view(request: HttpRequest, cluster_id: int) -> HttpResponse:
+    cluster = _get_cluster(cluster_id)
+    form = ClusterSplitForm(
+        request.POST, mention_ids=[mention.pk for mention in cluster_split_choices(cluster)]
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("clusters:cluster_page", cluster_id=cluster.pk)
+    try:
+        new = cluster_split(
+            cluster=cluster,
+            mention_ids=form.cleaned_data["mentions"],
+            user=request.user,
+            name=form.cleaned_data["name"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clusters:cluster_page", cluster_id=cluster.pk)
+    messages.success(
+        request, "Split off into this new cluster. Its complaints stay here when the clusters are recomputed."
+    )
+    return redirect("clusters:cluster_page", cluster_id=new.pk)

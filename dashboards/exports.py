@@ -40,6 +40,17 @@ def volume_rows(*, mentions: QuerySet[Mention], period: str):
     return _series_rows(mention_volume_by_period(mentions=mentions, period=period), "sentiment")
 
 
+def sentiment_rows(*, mentions: QuerySet[Mention], period: str):
+    volume = mention_volume_by_period(mentions=mentions, period=period)
+    rows = []
+    for day in sorted({day for days in volume.values() for day in days}):
+        counts = {label: volume[label].get(day, 0) for label in SENTIMENTS}
+        total = sum(counts.values())
+        net = round(100 * (counts["positive"] - counts["negative"]) / total, 1)
+        rows.append([day.isoformat(), total, counts["positive"], counts["negative"], net])
+    return ["period_start", "mentions", "positive", "negative", "net_sentiment_pct"], rows
+
+
 def category_rows(*, mentions: QuerySet[Mention], period: str):
     header, rows = _series_rows(complaint_volume_by_category(mentions=mentions, period=period), "category")
     return ["period_start", "category", "complaints"], rows
@@ -68,6 +79,7 @@ def platform_rows(*, mentions: QuerySet[Mention], period: str):
 
 CHART_EXPORTS: dict[str, Callable] = {
     "volume": volume_rows,
+    "sentiment": sentiment_rows,
     "categories": category_rows,
     "hospitals": hospital_rows,
     "share": hospital_rows,

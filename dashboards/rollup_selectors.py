@@ -198,6 +198,7 @@ class OverviewAggregates:
     categories: dict[str, dict[date, int]]  # As complaint_volume_by_category.
     by_platform: list[BreakdownRow]
     by_hospital: list[BreakdownRow]
+    previous_volume: dict[str, dict[date, int]]  # As volume, for the previous period.
 
 
 # GROUPING(bucket, sentiment_label, category, platform, hospital_id): a bit is set for each column a set
@@ -213,6 +214,28 @@ GROUP BY GROUPING SETS (
     (r.hospital_id, r.sentiment_label)
 )
 """
+
+
+def _previous_from_rollup(previous: MentionFilterSet, period: str) -> tuple[MentionTotals, dict]:
+    """The previous period's totals and volume by sentiment, from one grouped query."""
+    bucket = TruncWeek("day") if period == "week" else F("day")
+    rows = (
+        mention_day_queryset(filterset=previous)
+        .annotate(bucket=bucket)
+        .values("sentiment_label", "bucket")
+        .annotate(n=Sum("count"), complaints=_sum(Q(is_complaint=True)))
+        .order_by()
+        .values_list("sentiment_label", "bucket", "n", "complaints")
+    )
+    rows = list(rows)
+    by_sentiment = dict.fromkeys(SENTIMENTS, 0)
+    for sentiment, _, n, _ in rows:
+        if sentiment in by_sentiment:
+            by_sentiment[sentiment] += n
+    totals = MentionTotals(
+        total=sum(row[2] for row in rows), complaints=sum(row[3] for row in rows), **by_sentiment
+    )
+    return totals, _sentiment_volume(_fold_volume((sentiment, day, n) for sentiment, day, n, _ in rows))
 
 
 def _overview_from_rollup(
@@ -254,9 +277,11 @@ def _overview_from_rollup(
         complaints=sum(row[-1] for row in sets[_PLATFORMS]),
         **by_sentiment,
     )
+    previous_totals, previous_volume = _previous_from_rollup(previous, period)
     return OverviewAggregates(
         totals=totals,
-        previous=mention_totals(filterset=previous),
+        previous=previous_totals,
+        previous_volume=previous_volume,
         volume=_sentiment_volume(
             _fold_volume((sentiment, bucket, n) for bucket, sentiment, *_, n, _ in sets[_SENTIMENT_VOLUME])
         ),
@@ -281,7 +306,7 @@ def overview_aggregates(
     mention_filterset_previous_period).
 
     From the rollup in three queries when rollup_can_answer, else from the raw selectors in
-    dashboards.selectors (six queries on the mentions).
+    dashboards.selectors (seven queries on the mentions).
     """
     if rollup_can_answer(filterset) and rollup_can_answer(previous):
         return _overview_from_rollup(filterset, previous, period)
@@ -291,11 +316,12 @@ def overview_aggregates(
 def overview_aggregates_from_mentions(
     *, filterset: MentionFilterSet, previous: MentionFilterSet, period: str
 ) -> OverviewAggregates:
-    """overview_aggregates from the mentions table whatever the filters (six queries)."""
+    """overview_aggregates from the mentions table whatever the filters (seven queries)."""
     mentions = filterset.qs
     return OverviewAggregates(
         totals=raw.mention_totals(mentions=mentions),
         previous=raw.mention_totals(mentions=previous.qs),
+        previous_volume=raw.mention_volume_by_period(mentions=previous.qs, period=period),
         volume=raw.mention_volume_by_period(mentions=mentions, period=period),
         categories=raw.complaint_volume_by_category(mentions=mentions, period=period),
         by_platform=raw.mention_counts_by_platform(mentions=mentions),

@@ -1,12 +1,14 @@
 """Aggregations behind the dashboards. Each takes an already filtered mention queryset."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 
 from mentions.models import Mention, Platform
+from triage.models import QueueItem
+from triage.selectors import PercentileCont
 
 SENTIMENTS = ("negative", "neutral", "positive")
 
@@ -127,3 +129,45 @@ def mention_counts_by_hospital(*, mentions: QuerySet[Mention]) -> list[Breakdown
         for slug, e in merged.items()
     ]
     return sorted(result, key=lambda row: (not row.is_own, -row.total))
+
+
+@dataclass(frozen=True, slots=True)
+class FirstResponseMedians:
+    """Median time from joining the queue to the first response, for the period and the one before."""
+
+    current: timedelta | None
+    previous: timedelta | None
+
+    @staticmethod
+    def _minutes(value: timedelta | None) -> int | None:
+        return None if value is None else round(value.total_seconds() / 60)
+
+    @property
+    def current_minutes(self) -> int | None:
+        return self._minutes(self.current)
+
+    @property
+    def previous_minutes(self) -> int | None:
+        return self._minutes(self.previous)
+
+
+def first_response_medians(
+    *, start: datetime, end: datetime, previous_start: datetime, hospital=None
+) -> FirstResponseMedians:
+    """Medians over the queue items created in [start, end) and [previous_start, start) that have had a
+    first response (optionally of one hospital). One query over the queue, which holds only complaints."""
+    to_first = ExpressionWrapper(F("first_response_at") - F("created_at"), DurationField())
+    items = QueueItem.objects.filter(
+        created_at__gte=previous_start, created_at__lt=end, first_response_at__isnull=False
+    )
+    if hospital is not None:
+        items = items.filter(mention__hospital=hospital)
+    medians = items.aggregate(
+        current=PercentileCont(
+            to_first, fraction=0.5, filter=Q(created_at__gte=start), output_field=DurationField()
+        ),
+        previous=PercentileCont(
+            to_first, fraction=0.5, filter=Q(created_at__lt=start), output_field=DurationField()
+        ),
+    )
+    return FirstResponseMedians(current=medians["current"], previous=medians["previous"])

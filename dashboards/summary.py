@@ -97,5 +97,5 @@ def weekly_summary(*, last_day: date | None = None, hospital=None) -> WeeklySumm
         by_hospital=aggregates.by_hospital,
         response_times=response_times(since=start, until=end, group_by=ResponseGroup.CATEGORY),
         changes=changes_made(since=start, until=end),
-        gaps=list(coverage_gaps_between(start=start, end=end)),
+        gaps=list(coverage_gaps_between(start=start, end=end, include_unsupported=False)),
     )

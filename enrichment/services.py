@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from dashboards.rollups import mention_days_refresh_for_mentions
 from enrichment.classifier.predict import Classification, active_model, classify_texts
@@ -108,8 +109,32 @@ def mentions_enrich(*, mention_ids: Sequence[int], force: bool = False) -> Enric
     else:
         for mention, result in zip(mentions, results, strict=True):
             _apply(mention, result, now)
-    Mention.objects.bulk_update(mentions, ENRICHED_FIELDS, batch_size=500)
+    _enriched_fields_save(mentions)
     return EnrichResult(tagged=len(mentions) - failed, failed=failed)
+
+
+def _enriched_fields_save(mentions: Sequence[Mention]) -> None:
+    """One UPDATE … FROM (VALUES …) for the batch. Django's bulk_update builds a CASE per field and row in
+    Python, which took four times as long as classifying the batch."""
+    fields = [Mention._meta.get_field(name) for name in ENRICHED_FIELDS]
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in fields]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    sql = (
+        f"UPDATE {quote(Mention._meta.db_table)} AS m SET {assignments} "
+        f"FROM (VALUES %s) AS v (id, {', '.join(columns)}) WHERE m.id = v.id"
+    )
+    # Typed placeholders: a NULL or a bare string in VALUES would otherwise be taken for text.
+    template = "(%s::integer, " + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
+    rows = [
+        (
+            mention.pk,
+            *(field.get_db_prep_save(getattr(mention, field.attname), connection) for field in fields),
+        )
+        for mention in mentions
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, template=template, page_size=500)
 
 
 def mentions_enrich_enqueue(*, mention_ids: Sequence[int]) -> None:
@@ -160,7 +185,15 @@ def mention_correct(
         mention.is_complaint, mention.category, mention.severity = is_complaint, category, severity
         mention.save(update_fields=["is_complaint", "category", "severity"])
         mention_days_refresh_for_mentions(mention_ids=[mention.pk])
+        _queue_copies_refresh([mention.pk])
     return label
+
+
+def _queue_copies_refresh(mention_ids: Sequence[int]) -> None:
+    """The complaint queue filters on its own copies of the tags; keep them equal to the new ones."""
+    from triage.services import queue_items_copies_refresh  # triage.services imports this module.
+
+    queue_items_copies_refresh(mention_ids=mention_ids)
 
 
 def correction_examples() -> list[LabelledExample]:
@@ -213,6 +246,7 @@ def retag_job_run(*, job_id: int, max_chunks: int | None = None) -> RetagJob:
             break
         mentions_enrich(mention_ids=ids, force=True)
         mention_days_refresh_for_mentions(mention_ids=ids)
+        _queue_copies_refresh(ids)
         job.last_mention_id, job.done = ids[-1], job.done + len(ids)
         job.total = max(job.total, job.done)  # Mentions stored since the job started are re-tagged too.
         job.save(update_fields=["last_mention_id", "done", "total"])

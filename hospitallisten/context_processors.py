@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 # Pages that share the mention filters (date range, hospital, source, sentiment, category...).
-FILTERED_PAGES = {"overview", "mention_list", "cluster_list"}
+FILTERED_PAGES = {"overview", "mention_list", "cluster_list", "structure"}
 # Parameters that belong to one page only and must not follow the user to the next.
 PAGE_ONLY = {"page", "period"}
 

@@ -107,6 +107,24 @@ def _mention_count() -> int:
     return Mention.objects.count()
 
 
+def worker_command(bin_dir: Path) -> list[str]:
+    """One worker for every queue: on one machine a pool per workload would only split two cores."""
+    from django.conf import settings
+
+    return [
+        str(bin_dir / "celery"),
+        "-A",
+        "hospitallisten",
+        "worker",
+        "--queues",
+        ",".join(settings.WORKER_QUEUES),
+        "--concurrency",
+        "2",
+        "--loglevel",
+        "info",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -157,18 +175,7 @@ def main() -> int:
             "--access-logfile",
             "-",
         ],
-        "worker": [
-            str(bin_dir / "celery"),
-            "-A",
-            "hospitallisten",
-            "worker",
-            "--queues",
-            "default,ingest",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "info",
-        ],
+        "worker": worker_command(bin_dir),
         "beat": [
             str(bin_dir / "celery"),
             "-A",

@@ -11,6 +11,9 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("classifier/", include("enrichment.urls")),
     path("settings/tracking/", include("tracking.urls")),
+    path("settings/integrations/", include("api.settings_urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/webhooks/", include("webhooks.urls")),
     path("settings/", include("administration.urls")),
     path(
         "login/",

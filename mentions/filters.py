@@ -1,18 +1,55 @@
 """The one definition of how mentions are filtered: used by the mention list, the dashboards and exports."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
 from mentions.models import Mention, Platform
-from tracking.models import Hospital
+from tracking.models import HealthSystem, Hospital, TrackedTerm
+
+# Where a tracked term sits in the organization's structure. A term may name a clinician, a department or a
+# location directly; it belongs to the department of its clinician and the location of its department too,
+# so counts roll up: a post naming a doctor counts for the doctor's department and that department's site.
+TERM_LOCATION = ("location", "department__location", "clinician__department__location")
+TERM_DEPARTMENT = ("department", "clinician__department")
+TERM_CLINICIAN = ("clinician",)
+
+
+def term_place(fields: tuple[str, ...], prefix: str = "") -> Coalesce | F:
+    """The id of the term's location, department or clinician (TERM_*), as an expression; `prefix` is the
+    path to the term from the model queried (e.g. "trackedterm__")."""
+    paths = [f"{prefix}{field}" for field in fields]
+    return Coalesce(*paths) if len(paths) > 1 else F(paths[0])
+
+
+def mentions_of_place(queryset: QuerySet, fields: tuple[str, ...], place_id: int) -> QuerySet:
+    """Mentions that matched a term of the place. A semi-join, so a mention matching two of its terms is
+    listed once."""
+    terms = TrackedTerm.objects.annotate(place=term_place(fields)).filter(place=place_id).values("pk")
+    through = Mention.matched_terms.through
+    matched = through.objects.filter(mention_id=OuterRef("pk"), trackedterm_id__in=terms)
+    return queryset.filter(Exists(matched))
+
 
 DEFAULT_PERIOD_DAYS = 90
+# Dates outside these are refused: the period arithmetic (previous period, weekly series) would run past
+# the calendar's ends (year 1 or 9999) and fail instead of finding nothing.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+def validate_plausible_date(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            f"Choose a date between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d}.", code="out_of_range"
+        )
 
 
 class MentionFilterSet(django_filters.FilterSet):
@@ -45,11 +82,28 @@ class MentionFilterSet(django_filters.FilterSet):
     cluster = django_filters.NumberFilter(
         field_name="cluster_member__cluster", label="Cluster", widget=forms.HiddenInput()
     )
+    # The organization's structure below the hospital, as the structure page drills into it.
+    system = django_filters.ModelChoiceFilter(
+        field_name="hospital__system",
+        queryset=HealthSystem.objects.all(),
+        to_field_name="slug",
+        label="Health system",
+        widget=forms.HiddenInput(),
+    )
+    location = django_filters.NumberFilter(method="filter_location", widget=forms.HiddenInput())
+    department = django_filters.NumberFilter(method="filter_department", widget=forms.HiddenInput())
+    clinician = django_filters.NumberFilter(method="filter_clinician", widget=forms.HiddenInput())
     date_from = django_filters.DateFilter(
-        method="filter_date_from", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        method="filter_date_from",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
     )
     date_to = django_filters.DateFilter(
-        method="filter_date_to", label="To", widget=forms.DateInput(attrs={"type": "date"})
+        method="filter_date_to",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
     )
     match = django_filters.ChoiceFilter(
         field_name="match_status",
@@ -66,6 +120,15 @@ class MentionFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         query = SearchQuery(value, search_type="websearch", config="english")
         return queryset.filter(search_vector=query)
+
+    def filter_location(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return mentions_of_place(queryset, TERM_LOCATION, int(value))
+
+    def filter_department(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return mentions_of_place(queryset, TERM_DEPARTMENT, int(value))
+
+    def filter_clinician(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return mentions_of_place(queryset, TERM_CLINICIAN, int(value))
 
     def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # Compare against an aware datetime, not posted_at__date, so the posted_at index is used.

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -73,10 +73,18 @@ def mention_ingest(
         row_number = row_numbers[position] if row_numbers else None
         try:
             data = normalize(raw)
+            mention, term_ids = _mention_from_data(source, data, matcher)
         except NormalizationError as error:
             rejected.append(_rejected(source, import_job, raw, str(error), row_number))
             continue
-        mention, term_ids = _mention_from_data(source, data, matcher)
+        # A payload that crashes a normalizer in a way nobody foresaw is a poison message: caught broadly
+        # on purpose, it is kept as rejected (and logged for a fix) rather than failing the batch, which
+        # would block the source's cursor on it for ever.
+        except Exception as error:  # noqa: BLE001
+            logger.exception("source %s: unexpected error normalizing a payload", source.pk)
+            message = f"Unexpected {type(error).__name__} while normalizing: {error}"[:1000]
+            rejected.append(_rejected(source, import_job, raw, message, row_number))
+            continue
         mentions.append(mention)
         term_ids_by_key[(mention.platform, mention.external_id)] = term_ids
 
@@ -124,7 +132,8 @@ def _mention_from_data(
         title=title[:500],
         text=text,
         language=without_nul(data.language)[:12],
-        posted_at=data.posted_at,
+        # Converted here, per item, so a date-time out of range in UTC rejects this item, not the batch.
+        posted_at=data.posted_at.astimezone(UTC) if data.posted_at.tzinfo else data.posted_at,
         likes=data.likes,
         shares=data.shares,
         replies=data.replies,

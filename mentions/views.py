@@ -3,9 +3,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from enrichment.services import mention_correct
+from hospitallisten.lib.streaming import export_response
+from mentions.exports import MENTION_HEADER, mention_export_rows
 from mentions.forms import MentionCorrectionForm
 from mentions.models import Mention
 from mentions.selectors import mention_filterset, mention_get
@@ -68,3 +71,16 @@ def mention_correct_tags(request: HttpRequest, mention_id: int) -> HttpResponse:
     mention_correct(mention=mention, user=request.user, **form.cleaned_data)
     messages.success(request, "Thanks: the correction is saved and the next model version learns from it.")
     return redirect("mentions:mention_detail", mention_id=mention.pk)
+
+
+@login_required
+@permission_required((VIEW_MENTION, "mentions.export_mentions"), raise_exception=True)
+def mention_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every mention the list's filters select (not just one page), streamed as CSV or JSON Lines."""
+    filterset = mention_filterset(data=request.GET)
+    if not filterset.is_valid():
+        message = f"Fix the filters first: {filterset.errors.as_text()}"
+        return HttpResponse(message, status=400, content_type="text/plain")
+    rows = mention_export_rows(mentions=filterset.qs)
+    filename = f"mentions-{timezone.localdate():%Y-%m-%d}"
+    return export_response(header=MENTION_HEADER, rows=rows, fmt=fmt, filename=filename)

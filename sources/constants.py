@@ -8,6 +8,10 @@ SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
     "brave_search": ("api_key",),
     "google_reviews": ("client_secret", "refresh_token"),
     "bluesky": ("app_password",),
+    "facebook_page": ("page_access_token", "app_secret"),
+    "instagram": ("access_token", "app_secret"),
+    "youtube": ("client_secret", "refresh_token"),
+    "linkedin": ("access_token",),
 }
 ALL_SECRET_SETTINGS = frozenset(key for keys in SECRET_SETTINGS.values() for key in keys)
 
@@ -22,7 +26,20 @@ SECRET_LABELS = {
     "api_key": "API key",
     "refresh_token": "Refresh token",
     "app_password": "App password",
+    "page_access_token": "Page access token",
+    "app_secret": "App secret (optional: appsecret_proof)",
 }
+
+# Where one key means something else for a kind: X's access token is for replies only; the others poll too.
+SECRET_LABELS_BY_KIND = {
+    ("instagram", "access_token"): "Access token (Instagram Graph API)",
+    ("linkedin", "access_token"): "Access token (Community Management API)",
+}
+
+
+def secret_label(kind: str, key: str) -> str:
+    return SECRET_LABELS_BY_KIND.get((kind, key)) or SECRET_LABELS.get(key, key)
+
 
 # Passwords are shown only as "set": their last characters say too much about a short secret. Long random
 # tokens show their last four, enough to tell which key is in use.
@@ -37,6 +54,17 @@ SETTINGS_EXAMPLES: dict[str, dict] = {
     "feeds": {"google_news": True, "feeds": []},
     "google_reviews": {"client_id": "", "account_id": "", "location_ids": [], "hospital_key": "hospital:"},
     "bluesky": {"handle": ""},
+    "facebook_page": {"page_id": "", "hospital_key": "hospital:", "window_days": 28},
+    "instagram": {"ig_user_id": "", "hospital_key": "hospital:", "hashtags": [], "hashtag_weekly_limit": 30},
+    "youtube": {
+        "client_id": "",
+        "channel_id": "UC",
+        "hospital_key": "hospital:",
+        "search": True,
+        "search_interval_minutes": 180,
+        "daily_quota_units": 10000,
+    },
+    "linkedin": {"organization_id": "", "hospital_key": "hospital:", "recent_posts": 10},
     "demo": {},
 }
 SETTINGS_GUIDES = {
@@ -46,4 +74,8 @@ SETTINGS_GUIDES = {
     "feeds": "docs/sources/web_search.md",
     "google_reviews": "docs/sources/google_reviews.md",
     "bluesky": "docs/sources/bluesky.md",
+    "facebook_page": "docs/sources/facebook.md",
+    "instagram": "docs/sources/instagram.md",
+    "youtube": "docs/sources/youtube.md",
+    "linkedin": "docs/sources/linkedin.md",
 }

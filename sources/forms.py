@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sources.constants import SECRET_LABELS, SECRET_SETTINGS, SETTINGS_EXAMPLES
+from sources.constants import SECRET_SETTINGS, SETTINGS_EXAMPLES, secret_label
 from sources.fields import UnreadableCredentials
 from sources.models import Source
 from sources.services.accounts import SourceEdit, source_credentials_after, source_settings_validate
@@ -83,7 +83,7 @@ class SourceForm(forms.Form):
         for key in self.secret_keys:
             self.fields[f"secret_{key}"] = forms.CharField(
                 required=False,
-                label=SECRET_LABELS.get(key, key),
+                label=secret_label(self.kind, key),
                 # render_value=False: a re-displayed form (after an error) never carries the secret back.
                 widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
                 strip=True,
@@ -104,7 +104,7 @@ class SourceForm(forms.Form):
         return [
             SecretInput(
                 key=key,
-                label=SECRET_LABELS.get(key, key),
+                label=secret_label(self.kind, key),
                 field=self[f"secret_{key}"],
                 clear=self[f"clear_{key}"] if f"clear_{key}" in self.fields else None,
                 current=secret_display(key, stored.get(key)),

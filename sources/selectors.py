@@ -124,10 +124,17 @@ def source_detail(*, source_id: int, runs: int = 10) -> SourceDetail:
     )
 
 
-def coverage_gaps_between(*, start: datetime, end: datetime) -> QuerySet[CoverageGap]:
-    """Gaps that overlap [start, end), open ones included."""
+def coverage_gaps_between(
+    *, start: datetime, end: datetime, include_unsupported: bool = True
+) -> QuerySet[CoverageGap]:
+    """Gaps that overlap [start, end), open ones included. include_unsupported=False leaves out what a
+    platform never offers (no keyword search on LinkedIn): a permanent fact for the coverage page, not a
+    period of silence to shade on a chart."""
+    gaps = CoverageGap.objects.all()
+    if not include_unsupported:
+        gaps = gaps.exclude(reason=CoverageGap.Reason.UNSUPPORTED)
     return (
-        CoverageGap.objects.filter(start__lt=end)
+        gaps.filter(start__lt=end)
         .filter(Q(end__isnull=True) | Q(end__gt=start))
         .select_related("source")
         .order_by("start")

@@ -4,6 +4,7 @@ import logging
 import random
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from sources.connectors.base import TransientConnectorError
 from sources.models import Source
@@ -40,8 +41,12 @@ def source_sync_task(self, source_id: int) -> None:
     except Source.DoesNotExist:
         logger.warning("source %s no longer exists; nothing to poll", source_id)
         return
-    except TransientConnectorError as error:
-        countdown = retry_countdown(retries=self.request.retries, retry_after=error.retry_after)
+    except (TransientConnectorError, OperationalError, InterfaceError) as error:
+        # A dropped database connection (failover, restart) rolled back the page being stored and left its
+        # cursor where it was: the retry fetches that page again.
+        countdown = retry_countdown(
+            retries=self.request.retries, retry_after=getattr(error, "retry_after", None)
+        )
         raise self.retry(exc=error, countdown=countdown) from error
     if run is not None and run.has_more:
         source_sync_task.delay(source_id)

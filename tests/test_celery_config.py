@@ -1,3 +1,9 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from hospitallisten import launcher
 from hospitallisten.celery import app
 from sources.tasks import source_sync_task
 
@@ -25,9 +31,40 @@ def test_schedules_are_crontabs_that_expire():
         assert entry["task"] in app.tasks, f"{name} names an unknown task"
 
 
-def test_polling_tasks_go_to_the_ingest_queue():
-    assert app.amqp.router.route({}, source_sync_task.name)["queue"].name == "ingest"
-    assert app.amqp.router.route({}, "mentions.import_job_run")["queue"].name == "default"
+@pytest.mark.parametrize(
+    "task_name, queue",
+    [
+        ("sources.source_sync", "polling"),
+        ("sources.sources_sync_due", "polling"),
+        ("enrichment.mentions_enrich", "enrichment"),
+        ("enrichment.retag_job_run", "enrichment"),
+        ("clusters.clusters_assign", "clustering"),
+        ("clusters.clusters_recluster", "clustering"),
+        ("triage.reply_send", "replies"),
+        ("mentions.import_job_run", "default"),
+        ("dashboards.mention_days_refresh", "default"),
+        # Tasks that do not exist yet land by what their name says.
+        ("triage.reply_send_followup", "replies"),
+        ("clusters.emerging_alert_send", "notifications"),
+        ("integrations.webhook_deliver", "notifications"),
+        ("triage.escalation_notify", "notifications"),
+        ("administration.digest_email_send", "notifications"),
+        ("sources.source_backfill", "polling"),
+        ("tracking.backfill_job_run", "default"),
+    ],
+)
+def test_tasks_are_routed_to_their_workloads_queue(task_name, queue):
+    assert app.amqp.router.route({}, task_name)["queue"].name == queue
+
+
+def test_every_registered_task_goes_to_a_queue_the_one_machine_worker_consumes():
+    app.loader.import_default_modules()
+    names = [name for name in app.tasks if not name.startswith("celery.")]
+    assert "sources.source_sync" in names
+    for name in names:
+        assert app.amqp.router.route({}, name)["queue"].name in settings.WORKER_QUEUES, name
+    command = launcher.worker_command(Path("/venv/bin"))
+    assert command[command.index("--queues") + 1].split(",") == settings.WORKER_QUEUES
 
 
 def test_source_sync_task_is_acked_late_and_retried_a_bounded_number_of_times():

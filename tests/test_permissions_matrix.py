@@ -8,9 +8,11 @@ any POST data, and who gets what, usually with `allowed(...)`.
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from administration import roles
+from api.services import integration_token_create
 from clusters.models import Cluster
 from enrichment.models import RetagJob
 from sources.models import Source
@@ -18,6 +20,8 @@ from tests.factories import MentionFactory, SourceFactory, TrackedTermFactory, U
 from tests.triage.factories import ComplaintFactory
 from tracking.models import BackfillJob
 from triage.services import queue_item_ensure
+from webhooks.models import Delivery, Event
+from webhooks.services import endpoint_create
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no role"
@@ -31,8 +35,9 @@ READERS = (MARKETING, PATIENT_EXPERIENCE, ADMIN)  # mentions.view_mention
 QUEUE_WORKERS = (PATIENT_EXPERIENCE, ADMIN)  # the triage and correction permissions
 ADMINS = (ADMIN,)
 
-# Namespaces that are not the product's own pages: the Django admin checks is_staff itself.
-SKIPPED_NAMESPACES = {"admin"}
+# Namespaces that are not the product's own pages: the Django admin checks is_staff itself; the REST API
+# signs in with integration tokens, not sessions, and tests/api checks each token scope and role.
+SKIPPED_NAMESPACES = {"admin", "api"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +74,19 @@ def everyone(status: int) -> dict[str, int]:
 
 
 QUEUE_ACTIONS_OF_WORKERS = ("assign", "transition", "close", "reopen", "harm", "correct", "note")
+# The item page's case, link-suggestion and escalation actions.
+ITEM_LINK_ACTIONS = ("case-link", "case-unlink", "link-confirm", "link-reject", "escalate")
 REPLY_ACTIONS = ("reply-save", "reply-submit", "reply-elsewhere")
 
 MATRIX: list[Row] = [
     # Dashboards and mentions.
     Row("dashboards:overview", allowed(*READERS)),
     Row("dashboards:weekly_summary", allowed(*READERS)),
+    Row("dashboards:structure", allowed(*READERS)),
     Row("dashboards:overview_chart_csv", allowed(*READERS), kwargs={"chart": "volume"}),
     Row("mentions:mention_list", allowed(*READERS)),
+    # Exports need mentions.export_mentions too; every reader role holds it today.
+    *[Row("mentions:mention_export", allowed(*READERS), kwargs={"fmt": fmt}) for fmt in ("csv", "jsonl")],
     Row("mentions:mention_detail", allowed(*READERS), kwargs={"mention_id": Obj("mention")}),
     Row(
         "mentions:mention_correct",
@@ -101,6 +111,12 @@ MATRIX: list[Row] = [
         kwargs={"cluster_id": Obj("cluster")},
         method="post",
     ),
+    Row(
+        "clusters:cluster_split",
+        allowed(*QUEUE_WORKERS, status=302),
+        kwargs={"cluster_id": Obj("cluster")},
+        method="post",
+    ),
     # The classifier.
     Row("enrichment:classifier_overview", allowed(*READERS)),
     Row("enrichment:retag_start", allowed(*ADMINS, status=302), method="post"),
@@ -108,6 +124,7 @@ MATRIX: list[Row] = [
     # The complaint queue. Actions with empty forms are refused with a message after the permission check,
     # which is all this matrix is about: 302 back to the item.
     Row("triage:queue_list", allowed(*QUEUE_WORKERS)),
+    *[Row("triage:queue_export", allowed(*QUEUE_WORKERS), kwargs={"fmt": fmt}) for fmt in ("csv", "jsonl")],
     Row("triage:queue_report", allowed(*QUEUE_WORKERS)),
     Row("triage:queue_item", allowed(*QUEUE_WORKERS), kwargs={"item_id": Obj("queue_item")}),
     Row("triage:queue_bulk", allowed(*QUEUE_WORKERS, status=302), method="post"),
@@ -125,7 +142,7 @@ MATRIX: list[Row] = [
             kwargs={"item_id": Obj("queue_item"), "action": action},
             method="post",
         )
-        for action in QUEUE_ACTIONS_OF_WORKERS + REPLY_ACTIONS
+        for action in QUEUE_ACTIONS_OF_WORKERS + REPLY_ACTIONS + ITEM_LINK_ACTIONS
     ],
     # Approving, and posting while approval is on, need the approver's permission besides the queue's:
     # Patient experience alone is refused, Reply approver alone cannot see the queue at all.
@@ -173,6 +190,42 @@ MATRIX: list[Row] = [
         for name in ("user_deactivate", "user_reactivate", "user_invite_resend")
     ],
     Row("administration:history", allowed(*ADMINS)),
+    # Settings: integration tokens for the REST API.
+    Row("integrations:token_list", allowed(*ADMINS)),
+    Row("integrations:token_create", allowed(*ADMINS)),
+    Row(
+        "integrations:token_revoke",
+        allowed(*ADMINS, status=302),
+        kwargs={"token_id": Obj("integration_token")},
+        method="post",
+    ),
+    # Settings: outbound webhooks. The secret page answers the POST itself (shown once, never redirected).
+    Row("webhooks:endpoint_list", allowed(*ADMINS)),
+    Row("webhooks:endpoint_create", allowed(*ADMINS)),
+    Row("webhooks:endpoint_detail", allowed(*ADMINS), kwargs={"endpoint_id": Obj("webhook_endpoint")}),
+    Row("webhooks:endpoint_edit", allowed(*ADMINS), kwargs={"endpoint_id": Obj("webhook_endpoint")}),
+    *[
+        Row(
+            f"webhooks:{name}",
+            allowed(*ADMINS, status=302),
+            kwargs={"endpoint_id": Obj("webhook_endpoint")},
+            method="post",
+        )
+        for name in ("endpoint_enable", "endpoint_disable")
+    ],
+    Row(
+        "webhooks:endpoint_rotate_secret",
+        allowed(*ADMINS),
+        kwargs={"endpoint_id": Obj("webhook_endpoint")},
+        method="post",
+    ),
+    Row("webhooks:delivery_detail", allowed(*ADMINS), kwargs={"delivery_id": Obj("webhook_delivery")}),
+    Row(
+        "webhooks:delivery_replay",
+        allowed(*ADMINS, status=302),
+        kwargs={"delivery_id": Obj("webhook_delivery")},
+        method="post",
+    ),
     # Public: an invitation link checks its own token (this one is not valid, and says so).
     Row("administration:invitation_accept", everyone(200), kwargs={"uidb64": "MQ", "token": "not-a-token"}),
     # Signing in and out.
@@ -201,10 +254,20 @@ def test_every_url_is_in_the_matrix():
     assert sorted(in_matrix - urls) == [], "rows for pages that no longer exist"
 
 
+def _role_group(role: str) -> Group:
+    if not Group.objects.filter(name=role).exists():
+        # A transactional test empties every table; put the roles back as the migrations made them.
+        roles.role_groups_sync()
+    return Group.objects.get(name=role)
+
+
 @pytest.fixture
 def objects(db, user_with_role):
     """One of everything the URLs take an id of."""
     complaint = ComplaintFactory(text="Waited six hours in the ER")
+    endpoint, _ = endpoint_create(
+        user=None, name="CRM", url="https://crm.example.org/hook", events=[Event.STATUS_CHANGED]
+    )
     cluster = Cluster.objects.create(
         hospital=complaint.hospital, label="er wait hours", representative=complaint
     )
@@ -220,6 +283,13 @@ def objects(db, user_with_role):
         ),
         "source": SourceFactory(name="Riverside feed", kind=Source.Kind.FEEDS, config={"feeds": []}),
         "person": UserFactory(username="newcomer", email="newcomer@example.org"),
+        "webhook_endpoint": endpoint,
+        "webhook_delivery": Delivery.objects.create(
+            endpoint=endpoint, event=Event.STATUS_CHANGED, payload={}
+        ),
+        "integration_token": integration_token_create(
+            actor=None, name="CRM", role=_role_group(MARKETING), scope="read"
+        ).integration,
     }
 
 

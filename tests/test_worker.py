@@ -37,7 +37,7 @@ def worker_process(transactional_db):
         "hospitallisten",
         "worker",
         "--queues",
-        "default,ingest",
+        ",".join(settings.WORKER_QUEUES),
         "--concurrency",
         "2",
         "--loglevel",

@@ -4,7 +4,20 @@ templates) is edited. Replies are read-only too: they are drafted, approved and 
 
 from django.contrib import admin
 
-from triage.models import AuditEntry, Case, Note, QueueItem, Reply, ReplyTemplate, SlaTarget, Team
+from administration.models import ConfigChange
+from administration.services import config_change_record
+from triage.models import (
+    AuditEntry,
+    Case,
+    Escalation,
+    Note,
+    OnCallContact,
+    QueueItem,
+    Reply,
+    ReplyTemplate,
+    SlaTarget,
+    Team,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,3 +111,50 @@ class ReplyAdmin(ReadOnlyAdmin):
     list_select_related = ["item", "created_by", "approved_by"]
     search_fields = ["platform_reply_id", "idempotency_key"]
     date_hierarchy = "created_at"
+
+
+ONCALL_FIELDS = ["name", "email", "webhook_url", "on_call", "on_call_from", "on_call_until"]
+
+
+@admin.register(OnCallContact)
+class OnCallContactAdmin(admin.ModelAdmin):
+    """The on-call rota. Changes go to the configuration history; the webhook address is kept as a secret
+    (incoming-webhook URLs carry their token)."""
+
+    list_display = ["name", "email", "on_call", "on_call_from", "on_call_until"]
+    list_filter = ["on_call"]
+    search_fields = ["name", "email"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = {}
+        if change:
+            stored = OnCallContact.objects.get(pk=obj.pk)
+            before = {name: str(getattr(stored, name) or "") for name in ONCALL_FIELDS}
+        super().save_model(request, obj, form, change)
+        config_change_record(
+            actor=request.user,
+            instance=obj,
+            action=ConfigChange.Action.CHANGED if change else ConfigChange.Action.CREATED,
+            before=before,
+            after={name: str(getattr(obj, name) or "") for name in ONCALL_FIELDS},
+            secret_fields=("webhook_url",),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        config_change_record(actor=request.user, instance=obj, action=ConfigChange.Action.DELETED)
+        super().delete_model(request, obj)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "item",
+        "contact",
+        "automatic",
+        "status",
+        "email_sent_at",
+        "webhook_sent_at",
+    ]
+    list_filter = ["status", "automatic"]
+    list_select_related = ["item", "contact"]

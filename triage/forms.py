@@ -2,8 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from enrichment.taxonomy import Category, Severity
-from mentions.models import Platform
-from triage.models import QueueItem, Reply, Team
+from mentions.models import Mention, Platform
+from tracking.models import Hospital
+from triage.models import OnCallContact, QueueItem, Reply, Team
 from triage.selectors import SavedView, SlaState
 
 OPEN_OR_CLOSED = [("open", "Open"), ("closed", "Closed"), ("all", "Any status")] + list(
@@ -19,6 +20,9 @@ class QueueFilterForm(forms.Form):
     view = forms.ChoiceField(choices=[("", "All")] + list(SavedView.choices), required=False)
     status = forms.ChoiceField(choices=OPEN_OR_CLOSED, required=False, initial="open")
     category = forms.ChoiceField(choices=[("", "Any category")] + list(Category.choices), required=False)
+    hospital = forms.ModelChoiceField(
+        queryset=Hospital.objects.all(), required=False, empty_label="Any hospital"
+    )
     platform = forms.ChoiceField(
         choices=[("", "All sources")] + list(Platform.choices), required=False, label="Source"
     )
@@ -103,3 +107,47 @@ class ReplyElsewhereForm(forms.Form):
         if not cleaned.get("url") and not cleaned.get("note"):
             raise forms.ValidationError("Give a link to the reply or a note saying how it was handled.")
         return cleaned
+
+
+class CaseLinkForm(forms.Form):
+    other = forms.IntegerField(
+        min_value=1,
+        label="Queue item number",
+        help_text="The number in the item's address, /queue/<number>/.",
+    )
+
+    def __init__(self, *args, item: QueueItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def clean_other(self):
+        number = self.cleaned_data["other"]
+        if number == self.item.pk:
+            raise forms.ValidationError("That is this item; give the number of another one.")
+        other = QueueItem.objects.select_related("mention").filter(pk=number).first()
+        if other is None:
+            raise forms.ValidationError(f"There is no queue item {number}.")
+        return other
+
+
+class ReasonsField(forms.Field):
+    """The reasons shown with a suggestion, one hidden input each, kept with the decision."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> tuple[str, ...]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return tuple(str(reason).strip()[:300] for reason in values if str(reason).strip())[:6]
+
+
+class LinkDecisionForm(forms.Form):
+    """A suggested link a person confirms or rejects; score and reasons are kept with the decision."""
+
+    mention = forms.ModelChoiceField(queryset=Mention.objects.defer("raw", "search_vector"))
+    score = forms.FloatField(required=False, min_value=0, max_value=1)
+    reasons = ReasonsField(required=False)
+
+
+class EscalateForm(forms.Form):
+    contact = forms.ModelChoiceField(queryset=OnCallContact.objects.all(), empty_label=None)
+    note = forms.CharField(required=False, max_length=1000, label="Note for the contact")

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
-from mentions.models import Mention
+from mentions.models import Mention, Platform
 
 Status = Mention.TriageStatus
 # Replied items still wait for resolution, so they stay in the queue.
@@ -112,10 +112,23 @@ class QueueItem(models.Model):
         default=False, help_text="Also sent to risk management / patient safety (safety or critical)."
     )
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    # The same complaint in the hospital's own case system (a CRM, patient relations), set through the API.
+    external_case_id = models.CharField(max_length=200, blank=True)
+    external_case_url = models.URLField(max_length=1000, blank=True)
     sla_first_response_due = models.DateTimeField(null=True, blank=True)
     sla_resolution_due = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The clock that is running: first response until there is one, then resolution. Kept by Postgres, so
+    # the queue's "breached" filter and its count are one range scan on an index, not a CASE per open item.
+    sla_due = models.GeneratedField(
+        expression=models.Case(
+            models.When(first_response_at__isnull=True, then=models.F("sla_first_response_due")),
+            default=models.F("sla_resolution_due"),
+        ),
+        output_field=models.DateTimeField(null=True, blank=True),
+        db_persist=True,
+    )
     outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     action_taken = models.TextField(blank=True)
     action_department = models.CharField(max_length=200, blank=True)
@@ -126,6 +139,20 @@ class QueueItem(models.Model):
         blank=True,
         related_name="+",
         help_text="The person who added a mention the classifier did not call a complaint.",
+    )
+    # Copies of the mention's tags and origin, so the queue page filters, sorts and counts on this table
+    # alone, on the partial indexes below, instead of joining millions of mentions. plan() in
+    # triage/services/_common.py sets them whenever it sets the priority, from the same mention.
+    severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    category = models.CharField(max_length=40, choices=Category.choices, blank=True)
+    platform = models.CharField(max_length=20, choices=Platform.choices, blank=True)
+    hospital = models.ForeignKey(
+        "tracking.Hospital",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # The partial index below serves the queue; a full one would only cost writes.
     )
     # Not auto_now_add: services pass their own clock so the SLA start and due times agree exactly.
     created_at = models.DateTimeField(default=timezone.now)
@@ -157,6 +184,26 @@ class QueueItem(models.Model):
                 fields=["team", "-priority"],
                 name="queueitem_open_team",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The critical view and the category, source and hospital filters: each walks its own slice of
+            # open items already in priority order, and counts it without touching the table.
+            *(
+                models.Index(
+                    fields=[field, "-priority", "id"],
+                    name=f"queueitem_open_{field}",
+                    condition=models.Q(status__in=OPEN_STATUSES),
+                )
+                for field in ("severity", "category", "platform", "hospital")
+            ),
+            models.Index(
+                fields=["sla_due"],
+                name="queueitem_open_sla_due",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["-priority", "id"],
+                name="queueitem_open_unassigned",
+                condition=models.Q(status__in=OPEN_STATUSES, assignee__isnull=True, team__isnull=True),
             ),
             # Every page of closed or all items, and the response-time report by period.
             models.Index(fields=["-priority", "id"], name="queueitem_priority"),
@@ -205,6 +252,12 @@ class AuditEntry(models.Model):
         HARM_LEVEL_SET = "harm_level_set", "Harm level set"
         CORRECTED = "corrected", "Tags corrected"
         CASE_LINKED = "case_linked", "Linked to a case"
+        EXTERNAL_CASE_LINKED = "external_case", "Linked to an external case"
+        CASE_UNLINKED = "case_unlinked", "Taken out of a case"
+        LINK_REJECTED = "link_rejected", "Suggested link rejected"
+        ESCALATED = "escalated", "Escalated to on-call"
+        ESCALATION_SENT = "escalation_sent", "On-call notified"
+        ESCALATION_FAILED = "escalation_failed", "On-call notification failed"
         # Public replies (triage/services/replies.py). Entries hold the reply's id and status, never its
         # text: a blocked draft may contain the very details that must not be kept or published.
         REPLY_DRAFTED = "reply_drafted", "Reply drafted"
@@ -378,3 +431,110 @@ class Reply(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.PENDING_APPROVAL, self.Status.APPROVED)
+
+
+class OnCallContact(models.Model):
+    """A person critical complaints are escalated to: notified by email and, optionally, a webhook.
+
+    Admins keep the rota in the Django admin: a contact is on call while `on_call` is set and now falls in
+    the optional period.
+    """
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    webhook_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text='Optional Slack/Teams-style incoming webhook; it is sent {"text": ...}.',
+    )
+    on_call = models.BooleanField(default=True, help_text="Escalations go to contacts currently on call.")
+    on_call_from = models.DateTimeField(null=True, blank=True, help_text="Blank: on call from now.")
+    on_call_until = models.DateTimeField(null=True, blank=True, help_text="Blank: until switched off.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "on-call contact"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_on_call_at(self, moment) -> bool:
+        return (
+            self.on_call
+            and (self.on_call_from is None or self.on_call_from <= moment)
+            and (self.on_call_until is None or moment < self.on_call_until)
+        )
+
+
+class Escalation(models.Model):
+    """One queue item escalated to one on-call contact, notified once (triage/services/escalation.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Notifying"
+        SENT = "sent", "Notified"
+        FAILED = "failed", "Notification failed"
+
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="escalations")
+    # PROTECT: the record of who was told must survive; a contact who leaves is taken off call instead.
+    contact = models.ForeignKey(OnCallContact, on_delete=models.PROTECT, related_name="escalations")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank when the system escalated a critical item by itself.",
+    )
+    automatic = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True, help_text="Where the contact opens the item.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    webhook_sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Once per item per contact, however many clicks or automatic runs.
+            models.UniqueConstraint(fields=["item", "contact"], name="escalation_once_per_item_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} escalated to {self.contact_id}"
+
+
+class LinkDecision(models.Model):
+    """A person's answer to a suggested link between two mentions, so the pair is not suggested again.
+
+    The pair is stored in id order (mention_low < mention_high), which makes it unique either way round.
+    """
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    mention_low = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
+    mention_high = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["mention_low", "mention_high"], name="linkdecision_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(mention_low__lt=models.F("mention_high")), name="linkdecision_ordered_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.mention_low_id} / {self.mention_high_id}"

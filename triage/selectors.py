@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
@@ -53,13 +54,9 @@ def _now_expression(now: datetime | None):
 
 
 def _with_sla_state(queryset, now: datetime | None):
-    """Annotate sla_due (the clock that is running: first response until there is one, then resolution) and
-    sla_state (null for closed items), in SQL so the queue can filter and count on them."""
+    """Annotate sla_state (null for closed items) from the running clock, QueueItem.sla_due, in SQL so the
+    queue can filter and count on it."""
     now_expr = _now_expression(now)
-    due = Case(
-        When(first_response_at__isnull=True, then=F("sla_first_response_due")),
-        default=F("sla_resolution_due"),
-    )
     # Due soon: at most a quarter of the target's time left, i.e. 4 * (due - now) <= (due - created_at).
     left_times_four = ExpressionWrapper((F("sla_due") - now_expr) * int(1 / DUE_SOON_SHARE), DurationField())
     span = ExpressionWrapper(F("sla_due") - F("created_at"), DurationField())
@@ -71,16 +68,18 @@ def _with_sla_state(queryset, now: datetime | None):
         default=Value(SlaState.ON_TRACK),
         output_field=models.CharField(),
     )
-    return queryset.annotate(sla_due=due).annotate(sla_state=state)
+    return queryset.annotate(sla_state=state)
 
 
 def _saved_view(queryset, *, view: str, user):
     open_items = queryset.filter(status__in=OPEN_STATUSES)
     if view == SavedView.MY_QUEUE:
-        # A subquery rather than a join on team members, so an item never appears twice.
-        return open_items.filter(Q(assignee=user) | Q(team__in=user.triage_teams.values("pk")))
+        # The teams first (a list, not a join on team members, so an item never appears twice); without
+        # any, the view and its count are one index-only scan of the person's items.
+        teams = list(user.triage_teams.values_list("pk", flat=True))
+        return open_items.filter(Q(assignee=user) | Q(team__in=teams) if teams else Q(assignee=user))
     if view == SavedView.CRITICAL:
-        return open_items.filter(mention__severity=Severity.CRITICAL)
+        return open_items.filter(severity=Severity.CRITICAL)
     if view == SavedView.UNASSIGNED:
         return open_items.filter(assignee__isnull=True, team__isnull=True)
     raise ValueError(f"Unknown saved view {view!r}.")
@@ -117,18 +116,48 @@ def queue_item_list(
         items = items.filter(status=status)
     if view:
         items = _saved_view(items, view=view, user=user)
+    # The item's own copies of the mention's fields, so filtering and counting never join the mentions.
     filters = {
-        "mention__category": category,
-        "mention__hospital": hospital,
-        "mention__platform": source_platform,
+        "category": category,
+        "hospital": hospital,
+        "platform": source_platform,
         "assignee": assignee,
         "team": team,
     }
     items = items.filter(**{lookup: value for lookup, value in filters.items() if value is not None})
+    if sla_state == SlaState.BREACHED:
+        # The same test as the annotation, on the indexed column alone (an index-only count).
+        items = items.filter(_breached(now))
     items = _with_sla_state(items, now)
-    if sla_state:
+    if sla_state and sla_state != SlaState.BREACHED:
         items = items.filter(sla_state=sla_state)
     return items.order_by("-priority", "id")
+
+
+def _breached(now: datetime | None) -> Q:
+    return Q(status__in=OPEN_STATUSES, sla_due__lte=_now_expression(now))
+
+
+class QueuePaginator(Paginator):
+    """Pages of queue_item_list in two short queries rather than one long one.
+
+    A plain OFFSET over the joined rows makes Postgres build (and throw away) every joined row before the
+    page, so page 500 cost hundreds of milliseconds. Here the page's ids come first from QueueItem alone,
+    an index-only scan on the filter's partial index however deep the page, then only those rows are
+    loaded with their mention, people and SLA state. The count runs on QueueItem alone too (Django drops
+    select_related and unused annotations from count()).
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        # A row closed between the two queries drops out of this page rather than showing stale.
+        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        return self._get_page(rows, number, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,3 +345,119 @@ def changes_made(*, since: datetime, until: datetime) -> list[ChangeRow]:
         )
         for row in rows
     ]
+
+
+# --- The item page: the post in context, the author's other posts, the case, escalations -----------------
+
+AUTHOR_MENTIONS_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadParent:
+    """What the item's post answers: the stored mention when we have it, else a link to it on the
+    platform (url may be blank when the payload gives only an id)."""
+
+    platform: str
+    external_id: str
+    url: str
+    mention: object | None
+    description: str
+
+
+def _x_parent(raw: dict) -> tuple[str, str, str] | None:
+    references = raw.get("referenced_tweets")
+    for ref in references if isinstance(references, list) else []:
+        if isinstance(ref, dict) and ref.get("type") == "replied_to" and str(ref.get("id", "")).isdigit():
+            post_id = str(ref["id"])
+            return post_id, f"https://x.com/i/web/status/{post_id}", "a reply to an X post"
+    conversation = str(raw.get("conversation_id") or "")
+    if conversation.isdigit() and conversation != str(raw.get("id")):
+        return conversation, f"https://x.com/i/web/status/{conversation}", "part of an X thread"
+    return None
+
+
+def _reddit_parent(raw: dict) -> tuple[str, str, str] | None:
+    parent = str(raw.get("parent_id") or "")
+    if raw.get("kind") != "t1" or not parent.startswith(("t1_", "t3_")):
+        return None
+    post_id = str(raw.get("link_id") or "").removeprefix("t3_")
+    subreddit = str(raw.get("subreddit") or "")
+    base = f"https://www.reddit.com/r/{subreddit}" if subreddit else "https://www.reddit.com"
+    if parent.startswith("t3_"):
+        permalink = str(raw.get("link_permalink") or "")
+        url = permalink if permalink.startswith("https://") else f"{base}/comments/{parent[3:]}/"
+        title = str(raw.get("link_title") or "")
+        return parent, url, f"a comment on the post “{title}”" if title else "a comment on a Reddit post"
+    url = f"{base}/comments/{post_id}/_/{parent[3:]}/" if post_id else ""
+    return parent, url, "a reply to a Reddit comment"
+
+
+def _bluesky_parent(raw: dict) -> tuple[str, str, str] | None:
+    record = raw.get("record") if isinstance(raw.get("record"), dict) else {}
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
+    uri = str(parent.get("uri") or "")
+    match = uri.removeprefix("at://").split("/")
+    if len(match) != 3 or match[1] != "app.bsky.feed.post":
+        return None
+    return uri, f"https://bsky.app/profile/{match[0]}/post/{match[2]}", "a reply to a Bluesky post"
+
+
+_PARENT_READERS = {"x": _x_parent, "reddit": _reddit_parent, "bluesky": _bluesky_parent}
+
+
+def queue_item_thread_parent(*, item: QueueItem) -> ThreadParent | None:
+    """The post the item's post answers, where the platform's payload says so (X replies and threads,
+    Reddit comments, Bluesky replies); None for a post that starts its own thread."""
+    from mentions.models import Mention
+
+    mention = item.mention
+    reader = _PARENT_READERS.get(mention.platform)
+    raw = mention.raw if isinstance(mention.raw, dict) else {}
+    found = reader(raw) if reader else None
+    if found is None:
+        return None
+    external_id, url, description = found
+    stored = (
+        Mention.objects.filter(platform=mention.platform, external_id=external_id)
+        .select_related("queue_item")
+        .defer("raw", "search_vector")
+        .first()
+    )
+    return ThreadParent(
+        platform=mention.platform, external_id=external_id, url=url, mention=stored, description=description
+    )
+
+
+def queue_item_author_mentions(*, item: QueueItem, limit: int = AUTHOR_MENTIONS_LIMIT):
+    """The author's other mentions on the same platform, newest first, each with its queue item (if any)."""
+    from mentions.models import Mention
+
+    mention = item.mention
+    if not mention.author_handle:
+        return Mention.objects.none()
+    return (
+        Mention.objects.filter(platform=mention.platform, author_handle=mention.author_handle)
+        .exclude(pk=mention.pk)
+        .select_related("queue_item", "hospital")
+        .defer("raw", "search_vector")
+        .order_by("-posted_at", "-id")[:limit]
+    )
+
+
+def queue_item_case_items(*, item: QueueItem):
+    """The other items in the item's case, oldest post first."""
+    if not item.case_id:
+        return QueueItem.objects.none()
+    return (
+        QueueItem.objects.filter(case_id=item.case_id)
+        .exclude(pk=item.pk)
+        .select_related("mention")
+        .defer("mention__raw", "mention__search_vector")
+        .order_by("mention__posted_at", "id")
+    )
+
+
+def queue_item_escalations(*, item: QueueItem):
+    """The item's escalations with their contacts, oldest first."""
+    return item.escalations.select_related("contact", "escalated_by").order_by("created_at", "id")

@@ -7,8 +7,10 @@ from django.db import InterfaceError, OperationalError
 
 from sources.connectors.base import TransientConnectorError
 from sources.tasks import retry_countdown
-from triage.models import Reply
+from triage.models import Escalation, Reply
+from triage.services.escalation import EscalationNotifyError, escalation_notify, escalation_notify_give_up
 from triage.services.replies import ReplySendInProgress, reply_send, reply_send_give_up
+from triage.services.reply_sweeper import replies_sweep_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +41,43 @@ def reply_send_task(self, reply_id: int) -> None:
             retries=self.request.retries, retry_after=getattr(error, "retry_after", None)
         )
         raise self.retry(exc=error, countdown=countdown) from error
+
+
+# acks_late is safe: escalation_notify claims the row with a conditional UPDATE and stamps the email and
+# the webhook as each goes out, so a redelivered or retried task sends only what has not gone yet.
+@shared_task(
+    name="triage.escalation_notify",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    soft_time_limit=45,
+    time_limit=90,
+)
+def escalation_notify_task(self, escalation_id: int) -> None:
+    try:
+        escalation_notify(escalation_id=escalation_id)
+    except Escalation.DoesNotExist:
+        logger.warning("escalation %s no longer exists; nobody to notify", escalation_id)
+    except (EscalationNotifyError, OperationalError, InterfaceError) as error:
+        if getattr(error, "permanent", False):
+            return
+        if self.request.retries >= self.max_retries:
+            escalation_notify_give_up(escalation_id=escalation_id, error=error)
+            return
+        raise self.retry(
+            exc=error, countdown=retry_countdown(retries=self.request.retries, retry_after=None)
+        ) from error
+
+
+# Only reads the platforms (never posts), so a second run at the same time finds the replies claimed.
+@shared_task(name="triage.replies_sweep_stuck", acks_late=True, soft_time_limit=240, time_limit=290)
+def replies_sweep_stuck_task() -> None:
+    result = replies_sweep_stuck()
+    if result.sent or result.failed or result.unresolved:
+        logger.info(
+            "stuck replies: found sent %s, failed %s, still unresolved %s",
+            result.sent,
+            result.failed,
+            result.unresolved,
+        )

@@ -4,22 +4,31 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from administration import roles
+from hospitallisten.lib.streaming import export_response
 from triage import forms
+from triage.exports import QUEUE_HEADER, queue_export_rows, queue_filter_kwargs
 from triage.models import ALLOWED_TRANSITIONS, QueueItem, Reply
 from triage.phi import check_reply_draft, has_blocking, suggest_private_channel
 from triage.selectors import (
+    QueuePaginator,
     ResponseGroup,
     changes_made,
+    queue_item_author_mentions,
+    queue_item_case_items,
+    queue_item_escalations,
     queue_item_list,
     queue_item_replies,
     queue_item_sla,
+    queue_item_thread_parent,
     reply_templates_for,
     response_times,
 )
@@ -41,9 +50,19 @@ from triage.services import (
     reply_submit,
     reply_template_render,
 )
+from triage.services.escalation import oncall_contacts_current, queue_item_escalate
+from triage.services.links import (
+    link_suggestion_confirm,
+    link_suggestion_reject,
+    queue_item_case_add,
+    queue_item_case_remove,
+    queue_item_link_suggestions,
+)
 from triage.services.replies import (
+    MAX_REPLY_LENGTH,
     hospital_contacts,
     reply_approval_required,
+    reply_length,
     reply_sending_unsupported_reason,
 )
 
@@ -54,8 +73,16 @@ CHANGE_QUEUE = "triage.change_queueitem"
 CORRECT_TAGS = "enrichment.add_classificationlabel"
 
 
+def _wants_partial(request: HttpRequest) -> bool:
+    """The queue's script asks for the results alone, to swap them in without reloading the page."""
+    return request.headers.get("X-Requested-With") == "fetch" or request.GET.get("partial") == "1"
+
+
 @login_required
 @permission_required(VIEW_QUEUE, raise_exception=True)
+# The same URL answers with the whole page or the results alone: caches (and the back button) must not
+# hand one out for the other.
+@vary_on_headers("X-Requested-With")
 def queue_list(request: HttpRequest) -> HttpResponse:
     filters = forms.QueueFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -63,17 +90,30 @@ def queue_list(request: HttpRequest) -> HttpResponse:
         user=request.user,
         status=cleaned.get("status") or None,
         category=cleaned.get("category") or None,
+        hospital=cleaned.get("hospital"),
         source_platform=cleaned.get("platform") or None,
         sla_state=cleaned.get("sla_state") or None,
         assignee=cleaned.get("assignee"),
         team=cleaned.get("team"),
         view=cleaned.get("view") or None,
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = QueuePaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = request.GET.copy()
+    shown.pop("partial", None)
+    query = shown.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode(), "bulk_form": forms.BulkForm()}
-    return render(request, "triage/queue_list.html", context)
+    partial = _wants_partial(request)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        # Where a bulk action returns to: this very page, whether it was loaded whole or swapped in.
+        "here": f"{request.path}?{shown.urlencode()}" if shown else request.path,
+        "bulk_form": forms.BulkForm(auto_id="bulk_%s"),
+        "partial": partial,
+    }
+    template = "triage/_queue_results.html" if partial else "triage/queue_list.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -81,9 +121,10 @@ def queue_list(request: HttpRequest) -> HttpResponse:
 @permission_required(CHANGE_QUEUE, raise_exception=True)
 def queue_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.BulkForm(request.POST)
+    back = _queue_next(request)
     if not form.is_valid():
         messages.error(request, "Choose some items, an action and its value. " + _errors(form))
-        return redirect(request.POST.get("next") or "triage:queue_list")
+        return redirect(back)
     data, items = form.cleaned_data, list(form.cleaned_data["items"])
     if data["action"] == "category" and not request.user.has_perm(CORRECT_TAGS):
         raise PermissionDenied(roles.access_denied_message(CORRECT_TAGS))
@@ -100,7 +141,15 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Updated {count} item{'s' if count != 1 else ''}.")
-    return redirect(request.POST.get("next") or "triage:queue_list")
+    return redirect(back)
+
+
+def _queue_next(request: HttpRequest) -> str:
+    """Back to the queue page the action came from; only a path on this site (no open redirect)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+        return target
+    return reverse("triage:queue_list")
 
 
 def _get_item(item_id: int) -> QueueItem:
@@ -137,8 +186,24 @@ def queue_item_page(request: HttpRequest, item_id: int) -> HttpResponse:
         "cannot_post": reply_sending_unsupported_reason(mention=mention),
         "can_send": request.user.has_perms(_action_permissions("reply-send")),
         "elsewhere_form": forms.ReplyElsewhereForm(auto_id="elsewhere_%s"),
+        "x_limit": MAX_REPLY_LENGTH[mention.platform] if mention.platform == "x" else None,
+        **_context_of_post(item),
     }
     return render(request, "triage/queue_item.html", context)
+
+
+def _context_of_post(item: QueueItem) -> dict:
+    """The item page's thread, author, case, link-suggestion and escalation panels."""
+    return {
+        "thread_parent": queue_item_thread_parent(item=item),
+        "author_mentions": queue_item_author_mentions(item=item),
+        "case_items": queue_item_case_items(item=item),
+        "case_link_form": forms.CaseLinkForm(item=item, auto_id="case_%s"),
+        "link_suggestions": queue_item_link_suggestions(item=item),
+        "escalations": queue_item_escalations(item=item),
+        "oncall_contacts": oncall_contacts_current(),
+        "link_actions": [("link-confirm", "Same incident: link"), ("link-reject", "Not related")],
+    }
 
 
 def _starting_text(request: HttpRequest, item: QueueItem) -> str:
@@ -195,7 +260,32 @@ ITEM_ACTIONS: dict[str, tuple[type, Callable]] = {
         forms.ReplyElsewhereForm,
         lambda item, user, d: reply_mark_elsewhere(item=item, user=user, url=d["url"], note=d["note"]),
     ),
+    "case-link": (
+        forms.CaseLinkForm,
+        lambda item, user, d: queue_item_case_add(item=item, other=d["other"], user=user),
+    ),
+    "case-unlink": (None, lambda item, user, d: queue_item_case_remove(item=item, user=user)),
+    "link-confirm": (
+        forms.LinkDecisionForm,
+        lambda item, user, d: link_suggestion_confirm(
+            item=item, other=d["mention"], user=user, score=d["score"], reasons=d["reasons"]
+        ),
+    ),
+    "link-reject": (
+        forms.LinkDecisionForm,
+        lambda item, user, d: link_suggestion_reject(
+            item=item, other=d["mention"], user=user, score=d["score"], reasons=d["reasons"]
+        ),
+    ),
+    "escalate": (
+        forms.EscalateForm,
+        lambda item, user, d: queue_item_escalate(
+            item=item, contact=d["contact"], user=user, note=d["note"], link=d["link"]
+        ),
+    ),
 }
+# Forms that check their input against the item itself.
+ITEM_BOUND_FORMS = (forms.ReplyPickForm, forms.CaseLinkForm)
 
 
 # What each action needs besides seeing the queue; anything not listed changes the item.
@@ -232,14 +322,18 @@ def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpRe
         form_class, call = ITEM_ACTIONS[action]
     else:
         raise Http404("No such action.")
-    form = form_class(request.POST, item=item) if form_class is forms.ReplyPickForm else None
+    form = form_class(request.POST, item=item) if form_class in ITEM_BOUND_FORMS else None
     if form is None and form_class:
         form = form_class(request.POST)
     if form is not None and not form.is_valid():
         messages.error(request, _errors(form))
         return redirect("triage:queue_item", item_id=item.pk)
+    data = dict(form.cleaned_data) if form else {}
+    if action == "escalate":
+        # The contact opens the item from an email: the address this page was reached at.
+        data["link"] = request.build_absolute_uri(reverse("triage:queue_item", kwargs={"item_id": item.pk}))
     try:
-        call(item, request.user, form.cleaned_data if form else {})
+        call(item, request.user, data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
@@ -254,7 +348,7 @@ def queue_item_action(request: HttpRequest, item_id: int, action: str) -> HttpRe
 @permission_required(VIEW_QUEUE, raise_exception=True)
 def reply_check(request: HttpRequest, item_id: int) -> JsonResponse:
     """Check a reply draft for what a hospital must not say in public; the page shows the findings."""
-    _get_item(item_id)
+    item = _get_item(item_id)
     form = forms.ReplyDraftForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": _errors(form)}, status=400)
@@ -273,6 +367,8 @@ def reply_check(request: HttpRequest, item_id: int) -> JsonResponse:
                 for f in findings
             ],
             "suggestion": suggest_private_channel(findings) if findings else "",
+            "length": reply_length(platform=item.mention.platform, text=form.cleaned_data["text"]),
+            "limit": MAX_REPLY_LENGTH.get(item.mention.platform),
         }
     )
 
@@ -295,3 +391,18 @@ def queue_report(request: HttpRequest) -> HttpResponse:
         "changes": changes_made(since=since, until=until),
     }
     return render(request, "triage/queue_report.html", context)
+
+
+@login_required
+@permission_required((VIEW_QUEUE, "mentions.export_mentions"), raise_exception=True)
+def queue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every item the queue's filters select (not just one page), streamed as CSV or JSON Lines."""
+    filters = forms.QueueFilterForm(request.GET or None)
+    if request.GET and not filters.is_valid():
+        message = f"Fix the filters first: {filters.errors.as_text()}"
+        return HttpResponse(message, status=400, content_type="text/plain")
+    cleaned = filters.cleaned_data if request.GET else {}
+    items = queue_item_list(user=request.user, **queue_filter_kwargs(cleaned))
+    filename = f"queue-{timezone.localdate():%Y-%m-%d}"
+    rows = queue_export_rows(items=items)
+    return export_response(header=QUEUE_HEADER, rows=rows, fmt=fmt, filename=filename)

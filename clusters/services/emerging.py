@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from clusters.conf import ClusterSettings, cluster_settings
 from clusters.models import Cluster, ClusterMember
+from webhooks.events import cluster_emerging_emit
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def clusters_notify_emerging(*, now: datetime) -> list[int]:
             config,
         )
         _send(cluster_alert_text(cluster=cluster, recent=volume.recent, baseline=volume.baseline), config)
+        cluster_emerging_emit(cluster_id=cluster.pk, recent=volume.recent, baseline=volume.baseline)
         notified.append(cluster.pk)
     return notified
 

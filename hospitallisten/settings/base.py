@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI served from our own static files: no CDN, and the CSP stays 'self'.
+    "drf_spectacular_sidecar",
     "axes",
     "csp",
     "tracking",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "triage",
     "clusters",
     "administration",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hospitallisten.context_processors.shared_filters",
+                "webhooks.context_processors.paused_webhooks",
             ],
         },
     },
@@ -207,8 +214,24 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"sources.*": {"queue": "ingest"}}
-# Enrichment is CPU-bound and runs on the default queue, so slow polls never hold it up.
+# One queue per workload, so each worker pool is sized on its own (README, "Scale"). Routed by task name
+# pattern, first match wins, so a new task lands by what its name says: replies before notifications
+# (a reply is not an alert), notifications before the app-wide patterns (a cluster alert is a
+# notification). Everything else goes to "default".
+CELERY_TASK_ROUTES = {
+    "*.reply_*": {"queue": "replies"},
+    "*webhook*": {"queue": "notifications"},
+    "*notif*": {"queue": "notifications"},
+    "*alert*": {"queue": "notifications"},
+    "*email*": {"queue": "notifications"},
+    "*escalat*": {"queue": "notifications"},
+    "sources.*": {"queue": "polling"},
+    "enrichment.*": {"queue": "enrichment"},
+    "clusters.*": {"queue": "clustering"},
+}
+# Every queue a task can be routed to: bin/run's one worker and Compose's worker with its default QUEUES
+# consume them all. "ingest" is the polling queue's former name, drained until no message is left.
+WORKER_QUEUES = ["polling", "enrichment", "clustering", "replies", "notifications", "default", "ingest"]
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_ACKS_LATE = True
@@ -217,7 +240,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Keep the hard time limit and the largest retry countdown (600 s) well below this,
 # or Redis redelivers a still-running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Lowered only by the fault-injection tests, to see a killed worker's task redelivered within seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)}
 
 # All periodic work, in one place. Crontab only; each entry expires after its interval
 # so a backlog after downtime does not run stale polls in a burst.
@@ -254,12 +278,63 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    # Replies left "sending" (a lost send task) are settled by asking the platform, never by posting.
+    "triage-replies-sweep-stuck": {
+        "task": "triage.replies_sweep_stuck",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     # Nightly, at a quiet hour and off the hourly minutes above. A run missed by more than six hours waits
     # for the next night: a day's delay changes nothing for retention.
     "mentions-delete-expired": {
         "task": "mentions.mentions_delete_expired",
         "schedule": crontab(minute=41, hour=3),
         "options": {"expires": 6 * 3600},
+    },
+}
+
+# --- REST API (docs/api.md) -------------------------------------------------------
+# Caches: the default stays per process (nothing relies on sharing it); "api" is on Redis because rate
+# limits must be counted across every web worker, or each process would allow the full rate.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hl-api",
+    },
+}
+REST_FRAMEWORK = {
+    # Integrations sign in with their own token only: no session, so no CSRF exposure from browsers.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.IntegrationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenRolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.IntegrationTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env.str("API_RATE_LIMIT", default="120/min")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HospitalListen API",
+    "DESCRIPTION": "Mentions, complaint clusters and the complaint queue, for the hospital's own systems. "
+    "See docs/api.md for the integration guide.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "enrichment.taxonomy.Category",
+        "SeverityEnum": "enrichment.taxonomy.Severity",
+        "QueueStatusEnum": "triage.models.QueueItem.Status",
+        "ReplyStatusEnum": "triage.models.Reply.Status",
+        "DismissReasonEnum": "triage.models.QueueItem.DismissReason",
+        "OutcomeEnum": "triage.models.QueueItem.Outcome",
     },
 }
 
@@ -299,3 +374,10 @@ HOSPITAL_CONTACT_EMAIL = env.str("HOSPITAL_CONTACT_EMAIL", default="")
 HOSPITAL_DOMAINS = env.list("HOSPITAL_DOMAINS", default=[])
 # A reply needs a second person's approval (permission "Can approve replies") before it is posted.
 REPLY_APPROVAL_REQUIRED = env.bool("REPLY_APPROVAL_REQUIRED", default=True)
+# A reply "sending" for longer than this is settled by the sweeper: recorded as sent if the platform has it,
+# else marked failed. Longer than the send task's longest wait between retries (15 minutes).
+REPLY_SENDING_STUCK_MINUTES = env.int("REPLY_SENDING_STUCK_MINUTES", default=30)
+# Critical complaints joining the queue are escalated to whoever is on call (Django admin: on-call contacts).
+ONCALL_AUTO_ESCALATE_CRITICAL = env.bool("ONCALL_AUTO_ESCALATE_CRITICAL", default=True)
+# Link suggestions compare a post with posts from this many days either side.
+LINK_SUGGESTION_WINDOW_DAYS = env.int("LINK_SUGGESTION_WINDOW_DAYS", default=3)

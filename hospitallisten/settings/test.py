@@ -26,6 +26,11 @@ DATABASES["default"]["TEST"] = {
 }
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+# API rate-limit counters in the test Redis database, apart from other suites running side by side.
+CACHES["api"] = CACHES["api"] | {  # noqa: F405
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "hl-api-test" + env.str("TEST_DB_SUFFIX", default=""),
+}
 # A model directory of the suite's own, so tests never touch the models a local run uses.
 ENRICHMENT_MODEL_DIR = BASE_DIR / "var" / "test-models"
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -7,10 +7,14 @@ from sources.connectors.base import Connector
 from sources.connectors.bluesky import BlueskyConnector
 from sources.connectors.brave import BraveSearchConnector
 from sources.connectors.demo import DemoConnector
+from sources.connectors.facebook import FacebookPageConnector
 from sources.connectors.feeds import FeedConnector
 from sources.connectors.google_reviews import GoogleReviewsConnector
+from sources.connectors.instagram import InstagramConnector
+from sources.connectors.linkedin import LinkedInConnector
 from sources.connectors.reddit import RedditConnector
 from sources.connectors.x import XConnector
+from sources.connectors.youtube import YouTubeConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.kind: connector
@@ -22,6 +26,10 @@ CONNECTORS: dict[str, type[Connector]] = {
         RedditConnector,
         GoogleReviewsConnector,
         BlueskyConnector,
+        FacebookPageConnector,
+        InstagramConnector,
+        YouTubeConnector,
+        LinkedInConnector,
     )
 }
 

@@ -51,11 +51,15 @@ class SourceQuery:
 
 @dataclass(frozen=True, slots=True)
 class CoverageGap:
-    """A period the platform could not give us, e.g. older than its search window. Shown to users."""
+    """A period the platform could not give us, e.g. older than its search window. Shown to users.
+
+    `kind` is a CoverageGap.Reason value: "window" for a period out of reach, "unsupported" for something
+    the platform does not offer at all (no keyword search), reported once with no end."""
 
     start: datetime
-    end: datetime
+    end: datetime | None
     reason: str
+    kind: str = "window"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ class FetchResult:
     api_calls: int = 1
     billable_reads: int = 0
     coverage_gaps: tuple[CoverageGap, ...] = ()
+    # Units of a daily API quota the page used (YouTube), counted by the cost governor.
+    quota_units: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,9 @@ def timestamp(raw: Mapping[str, Any], key: str) -> datetime:
             return datetime.fromtimestamp(float(value), tz=UTC)
         if isinstance(value, str):
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            # In UTC, as it is stored: "0001-01-01T00:00+14:00" parses but falls before year 1 in UTC,
+            # which would fail the whole batch's INSERT instead of this one item.
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except (ValueError, OverflowError, OSError):
         pass
     raise NormalizationError(f"field '{key}' is not a date-time (ISO 8601 or Unix seconds): {value!r:.40}")

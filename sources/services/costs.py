@@ -1,15 +1,27 @@
 """The cost governor: counts billable reads per source, hospital and month, and says when to slow or stop."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from sources.models import Source, SourceUsage
+from sources.models import Source, SourceCursor, SourceUsage
 from tracking.models import Hospital
+
+# Platforms metered by a daily quota of units rather than money: the default quota and the zone whose
+# midnight resets it. YouTube gives each Google Cloud project 10,000 units a day, reset at midnight Pacific.
+DAILY_QUOTAS: dict[str, tuple[int, str]] = {"youtube": (10_000, "America/Los_Angeles")}
+# The day's units used are kept in a cursor row of the source under this key: it is written in the same
+# transaction as the page that used them, under the source's poll lock, like every other cursor.
+QUOTA_CURSOR_KEY = "quota:daily-units"
+# Polling stops with this share of the day's quota left, so replies (50 units each on YouTube) and a
+# connection test still fit, and a search started near the limit does not overrun it.
+QUOTA_RESERVE_SHARE = 0.05
 
 
 def month_start(moment: datetime | None = None) -> date:
@@ -92,3 +104,66 @@ def hospital_budget_state(hospital: Hospital, now: datetime | None = None) -> Bu
     return BudgetState(
         spent=spent, budget=hospital.monthly_budget_usd, forecast=forecast_month_spend(spent, now)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaState:
+    """Units of a platform's daily quota used today, the day's limit and when it resets."""
+
+    used: int
+    limit: int
+    resets_at: datetime
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used >= self.limit * (1 - QUOTA_RESERVE_SHARE)
+
+    @property
+    def slow_down(self) -> bool:
+        return self.used >= self.limit * settings.BUDGET_SLOWDOWN_AT
+
+
+def _quota_day(zone: ZoneInfo, now: datetime) -> tuple[str, datetime]:
+    local = now.astimezone(zone)
+    reset = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return local.date().isoformat(), reset
+
+
+def _quota_settings(source: Source) -> tuple[int, ZoneInfo] | None:
+    if source.kind not in DAILY_QUOTAS:
+        return None
+    default, zone = DAILY_QUOTAS[source.kind]
+    limit = source.config.get("daily_quota_units", default)
+    return (limit if isinstance(limit, int) and limit > 0 else default), ZoneInfo(zone)
+
+
+def source_quota_state(source: Source, now: datetime | None = None) -> QuotaState | None:
+    """Today's use of the source's daily quota, or None when its platform has none."""
+    quota = _quota_settings(source)
+    if quota is None:
+        return None
+    limit, zone = quota
+    day, resets_at = _quota_day(zone, now or timezone.now())
+    position = (
+        SourceCursor.objects.filter(source=source, query_key=QUOTA_CURSOR_KEY)
+        .values_list("position", flat=True)
+        .first()
+    ) or {}
+    used = position.get("units", 0) if position.get("day") == day else 0
+    return QuotaState(used=int(used), limit=limit, resets_at=resets_at)
+
+
+def quota_units_record(*, source: Source, units: int, now: datetime | None = None) -> None:
+    """Add units to today's use of the source's daily quota (a new day starts from 0). Writes the source's
+    quota cursor row; does nothing for platforms without a daily quota."""
+    quota = _quota_settings(source)
+    if quota is None or not units:
+        return
+    day, _ = _quota_day(quota[1], now or timezone.now())
+    with transaction.atomic():
+        row, _ = SourceCursor.objects.select_for_update().get_or_create(
+            source=source, query_key=QUOTA_CURSOR_KEY
+        )
+        used = row.position.get("units", 0) if row.position.get("day") == day else 0
+        row.position = {"day": day, "units": int(used) + units}
+        row.save(update_fields=["position", "updated_at"])

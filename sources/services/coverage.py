@@ -1,6 +1,6 @@
 """Coverage gaps: the periods a source was not listening, recorded as they happen."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,7 +38,8 @@ def gap_close(*, source: Source, at: datetime | None = None) -> None:
 
 
 def gaps_record_reported(*, source: Source, query_key: str, gaps: tuple[ReportedGap, ...]) -> None:
-    """Store gaps a connector reported (periods beyond the platform's reach) for one query."""
+    """Store gaps a connector reported (periods beyond the platform's reach, or open-ended ones for what
+    the platform does not offer) for one query."""
     CoverageGap.objects.bulk_create(
         [
             CoverageGap(
@@ -46,10 +47,39 @@ def gaps_record_reported(*, source: Source, query_key: str, gaps: tuple[Reported
                 query_key=query_key,
                 start=gap.start,
                 end=gap.end,
-                reason=CoverageGap.Reason.WINDOW,
+                reason=gap.kind,
                 detail=gap.reason,
             )
             for gap in gaps
-            if gap.end > gap.start
-        ]
+            if gap.end is None or gap.end > gap.start
+        ],
+        # An open-ended gap is reported once per query; reported again (after its cursor was reset) it
+        # meets the one-open-gap-per-query index and is skipped rather than failing the page.
+        ignore_conflicts=True,
+    )
+
+
+def gap_record_missed_polls(
+    *, source: Source, last_polled_at: datetime, due_every: timedelta, now: datetime | None = None
+) -> CoverageGap | None:
+    """Record the polls that never ran (workers or broker down, scheduler stopped) as a closed gap, so a
+    silence after an outage is not mistaken for calm. Writes one CoverageGap when the source went unpolled
+    for more than twice its interval (plus the scheduler's minute of slack), and none while an outage is
+    already on record."""
+    now = now or timezone.now()
+    expected_by = last_polled_at + due_every
+    if now - last_polled_at <= 2 * due_every + timedelta(minutes=1):
+        return None
+    if CoverageGap.objects.filter(source=source, query_key="", end__isnull=True).exists():
+        return None
+    minutes = int((now - expected_by).total_seconds() // 60)
+    return CoverageGap.objects.create(
+        source=source,
+        start=expected_by,
+        end=now,
+        reason=CoverageGap.Reason.OUTAGE,
+        detail=(
+            f"Not polled for {minutes} minutes (paused, or the workers or the queue were down). This poll "
+            "continued from the saved position; posts the platform no longer returns may be missing."
+        ),
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from sources.connectors.base import ConnectorError
-from sources.constants import LAST_FOUR_MIN_LENGTH, PASSWORD_SETTINGS, SECRET_LABELS, SECRET_SETTINGS
+from sources.constants import LAST_FOUR_MIN_LENGTH, PASSWORD_SETTINGS, SECRET_SETTINGS, secret_label
 from sources.crypto import KEY_CHANGED_FIX, KEY_CHANGED_MESSAGE
 from sources.fields import UnreadableCredentials
 from sources.models import Source
@@ -63,7 +63,7 @@ def source_secret_states(source: Source) -> list[SecretState]:
     return [
         SecretState(
             key=key,
-            label=SECRET_LABELS.get(key, key),
+            label=secret_label(source.kind, key),
             display=secret_display(key, source.credentials.get(key)),
             is_set=bool(str(source.credentials.get(key) or "").strip()),
         )

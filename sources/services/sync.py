@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Namespace for the advisory locks that keep two workers from polling one source at once.
 SOURCE_LOCK_NAMESPACE = 7301
+BUDGET_HOW_TO_FIX = "Raise the monthly budget on the source (or the hospital), or wait for next month."
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,12 @@ class PlannedQuery:
 
 
 class BudgetReached(Exception):
-    """This month's budget for the source or a hospital is spent: polling stops until next month."""
+    """This month's budget for the source or a hospital is spent (polling stops until next month), or the
+    platform's daily quota is nearly used up (polling stops until it resets)."""
+
+    def __init__(self, message: str, *, how_to_fix: str = BUDGET_HOW_TO_FIX):
+        super().__init__(message)
+        self.how_to_fix = how_to_fix
 
 
 def source_queries(*, source: Source) -> list[PlannedQuery]:
@@ -74,11 +80,21 @@ def source_sync(*, source_id: int, max_pages: int | None = None) -> SyncRun | No
             logger.info("source %s is being polled by another worker; skipping", source_id)
             return None
         source = Source.objects.get(pk=source_id)
+        now = timezone.now()
+        # Holding the lock, no other run of this source is alive: a run still "running" lost its worker
+        # (killed, or its database connection dropped) and its uncommitted page was rolled back.
+        SyncRun.objects.filter(source=source, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.FAILED, finished_at=now, error="Interrupted: the worker stopped mid-run."
+        )
+        if source.last_run_at is not None:
+            coverage.gap_record_missed_polls(
+                source=source, last_polled_at=source.last_run_at, due_every=source_poll_interval(source, now)
+            )
         run = SyncRun.objects.create(source=source)
         try:
             _sync_pages(source, run, max_pages)
         except BudgetReached as stop:
-            _run_stop_for_budget(run, source, str(stop))
+            _run_stop_for_budget(run, source, str(stop), how_to_fix=stop.how_to_fix)
             return run
         except ConnectorError as error:
             _run_finish(run, source, error=error)
@@ -125,6 +141,7 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
                     coverage.gaps_record_reported(
                         source=source, query_key=query.key, gaps=result.coverage_gaps
                     )
+                    costs.quota_units_record(source=source, units=result.quota_units)
                 _run_count(run, result.api_calls, result.billable_reads, len(result.items), stored)
     except SoftTimeLimitExceeded:
         # Every stored page has its cursor saved; a follow-up run continues from there.
@@ -145,6 +162,15 @@ def _parts_least_recently_polled_first(
 
 
 def _check_budgets(source: Source, hospital: Hospital | None) -> None:
+    quota = costs.source_quota_state(source)
+    if quota is not None and quota.exhausted:
+        resets = timezone.localtime(quota.resets_at).strftime("%Y-%m-%d %H:%M %Z")
+        raise BudgetReached(
+            f"{source.name} used {quota.used:,} of its {quota.limit:,} daily quota units; polling stops "
+            f"before the platform refuses, until the quota resets at {resets}.",
+            how_to_fix="Nothing to do: polling resumes when the quota resets. To hear more each day, search "
+            "less often (search_interval_minutes) or get a larger quota and set daily_quota_units.",
+        )
     if costs.cost_per_read(source) == 0:
         return
     state = costs.source_budget_state(source)
@@ -195,16 +221,27 @@ def _run_finish(run: SyncRun, source: Source, *, error: ConnectorError | None = 
     source.save(update_fields=["status", "last_error", "how_to_fix", "last_run_at"])
 
 
-def _run_stop_for_budget(run: SyncRun, source: Source, message: str) -> None:
+def _run_stop_for_budget(run: SyncRun, source: Source, message: str, *, how_to_fix: str) -> None:
     now = timezone.now()
     run.finished_at, run.status, run.error = now, SyncRun.Status.BUDGET_STOPPED, message
     run.save()
     coverage.gap_open(source=source, reason=CoverageGap.Reason.BUDGET, detail=message)
     source.last_error = message
-    source.how_to_fix = "Raise the monthly budget on the source (or the hospital), or wait for next month."
+    source.how_to_fix = how_to_fix
     source.last_run_at = now
     source.save(update_fields=["last_error", "how_to_fix", "last_run_at"])
     logger.warning("budget stop: %s", message)
+
+
+def source_poll_interval(source: Source, now: datetime) -> timedelta:
+    """How often the source is polled: its interval, stretched when it is close to its monthly budget or
+    to its platform's daily quota."""
+    interval = timedelta(minutes=source.poll_interval_minutes)
+    over_budget = source.monthly_budget_usd is not None and costs.source_budget_state(source, now).slow_down
+    quota = costs.source_quota_state(source, now)
+    if over_budget or (quota is not None and quota.slow_down):
+        interval *= settings.BUDGET_SLOWDOWN_FACTOR
+    return interval
 
 
 def sources_claim_due(*, now: datetime | None = None) -> list[int]:
@@ -222,11 +259,8 @@ def sources_claim_due(*, now: datetime | None = None) -> list[int]:
     )
     claimed = []
     for source in due:
-        interval = timedelta(minutes=source.poll_interval_minutes)
-        if source.monthly_budget_usd is not None and costs.source_budget_state(source, now).slow_down:
-            interval *= settings.BUDGET_SLOWDOWN_FACTOR
         if Source.objects.filter(pk=source.pk, next_poll_at=source.next_poll_at).update(
-            next_poll_at=now + interval
+            next_poll_at=now + source_poll_interval(source, now)
         ):
             claimed.append(source.pk)
     return claimed

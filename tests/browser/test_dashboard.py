@@ -69,3 +69,34 @@ def test_overview_filter_and_click_through_to_mentions(
     assert "Lovely nurses at Mercy Valley" in rows.first.inner_text()
     screenshot("mentions-behind-a-bar")
     assert csp_violations == [], "the charts draw without anything the Content-Security-Policy blocks"
+
+
+def test_structure_page_drills_down_one_level_by_clicking(
+    page, live_server, transactional_db, hospitals, screenshot, csp_violations, user_with_role
+):
+    from tests.factories import TrackedTermFactory
+    from tracking.models import Location
+
+    riverside = hospitals["riverside"]
+    clinic = Location.objects.create(hospital=riverside, name="North Clinic")
+    term = TrackedTermFactory(hospital=riverside, text="Riverside North Clinic", location=clinic)
+    for day in range(3):
+        mention = MentionFactory(
+            hospital=riverside,
+            sentiment_label="negative",
+            text=f"Riverside North Clinic lost my referral again, week {day}",
+            posted_at=timezone.now() - timedelta(days=day, hours=1),
+        )
+        mention.matched_terms.add(term)
+    user_with_role(roles.MARKETING, username="marketer")
+    sign_in(page, live_server, "marketer")
+    page.goto(f"{live_server.url}/structure/")
+    page.wait_for_selector("[data-figure='figure-structure'].js-plotly-plot")
+    page.click("table.structure a.drill >> text=Riverside General Hospital")
+    page.wait_for_url("**/structure/?*hospital=riverside*")
+    assert page.locator("h1").inner_text() == "Riverside General Hospital"
+    first_row = page.locator("table.structure tbody tr").first
+    assert "North Clinic" in first_row.inner_text() and "3" in first_row.inner_text()
+    page.wait_for_selector("[data-figure='figure-structure'].js-plotly-plot")
+    screenshot("structure")
+    assert csp_violations == []

@@ -81,3 +81,71 @@ def test_the_overview_lists_top_clusters(marketer_client, parking_cluster):
     response = marketer_client.get(reverse("dashboards:overview"))
     assert [row.cluster.pk for row in response.context["top_clusters"]] == [parking_cluster.pk]
     assert b"Top complaint clusters" in response.content
+
+
+@pytest.fixture
+def editor_client(client, db):
+    editor = UserFactory(username="eve")
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_cluster", "view_cluster", "view_mention"])
+    )
+    client.force_login(editor)
+    return client
+
+
+def test_staff_split_complaints_into_a_named_cluster_that_survives_reclustering(
+    editor_client, parking_cluster
+):
+    from clusters.models import ClusterMember
+    from clusters.services import clusters_recluster
+
+    page = editor_client.get(reverse("clusters:cluster_page", args=[parking_cluster.pk]))
+    choices = [mention.pk for mention in page.context["split_choices"]]
+    assert len(choices) == 6 and b"Split off complaints" in page.content
+    chosen = choices[:2]
+
+    response = editor_client.post(
+        reverse("clusters:cluster_split", args=[parking_cluster.pk]),
+        {"mentions": chosen, "name": "Night parking fees"},
+    )
+    new = Cluster.objects.get(name="Night parking fees")
+    assert response.status_code == 302 and response.url == reverse("clusters:cluster_page", args=[new.pk])
+    clusters_recluster()
+    clusters_recluster()
+    assert set(ClusterMember.objects.filter(cluster=new).values_list("mention_id", flat=True)) == set(chosen)
+    left = set(ClusterMember.objects.filter(cluster=parking_cluster).values_list("mention_id", flat=True))
+    assert left == set(choices[2:])
+    new.refresh_from_db()
+    assert (new.title, new.size, new.status) == ("Night parking fees", 2, Cluster.Status.ACTIVE)
+    edit = ClusterEdit.objects.get(action=ClusterEdit.Action.SPLIT)
+    assert (edit.cluster_id, edit.other_cluster_id, edit.user.username) == (parking_cluster.pk, new.pk, "eve")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "Night parking"}, "Tick the complaints to split off."),
+        ({"mentions": ["FIRST"]}, "Give the new cluster a name"),
+        ({"mentions": ["999999"], "name": "Nope"}, "999999 is not a complaint of this cluster."),
+    ],
+)
+def test_a_split_that_cannot_be_done_says_what_to_fix(editor_client, parking_cluster, data, message):
+    first = parking_cluster.members.order_by("pk").first().mention_id
+    data = {
+        key: [str(first) if v == "FIRST" else v for v in value] if isinstance(value, list) else value
+        for key, value in data.items()
+    }
+    response = editor_client.post(
+        reverse("clusters:cluster_split", args=[parking_cluster.pk]), data, follow=True
+    )
+    assert message in response.content.decode()
+    assert Cluster.objects.count() == 1
+
+
+def test_people_who_cannot_edit_clusters_see_no_split_form_and_cannot_split(marketer_client, parking_cluster):
+    page = marketer_client.get(reverse("clusters:cluster_page", args=[parking_cluster.pk]))
+    assert "split_choices" not in page.context and b"Split off complaints" not in page.content
+    response = marketer_client.post(
+        reverse("clusters:cluster_split", args=[parking_cluster.pk]), {"mentions": [1], "name": "x"}
+    )
+    assert response.status_code == 403

@@ -15,7 +15,7 @@ def test_every_chart_has_a_title_axis_titles_and_bars_that_link_to_their_mention
     MentionFactory(hospital=mercy, sentiment_label="positive", platform="reddit")
     response = marketer_client.get(reverse("dashboards:overview"), {"hospital": "", "period": "week"})
     charts = response.context["charts"]
-    assert set(charts) == {"volume", "categories", "share", "hospitals", "platforms"}
+    assert set(charts) == {"volume", "sentiment", "categories", "share", "hospitals", "platforms"}
     for name, figure in charts.items():
         layout = figure["layout"]
         assert layout["title"]["text"], name
@@ -59,3 +59,69 @@ def test_an_unknown_chart_export_is_404(marketer_client):
 def test_chart_export_requires_login(client, db):
     response = client.get(reverse("dashboards:overview_chart_csv", args=["volume"]))
     assert response.status_code == 302
+
+
+def test_the_sentiment_trend_is_net_sentiment_with_the_previous_period_dashed(marketer_client, hospitals):
+    today = timezone.localdate()
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    riverside = hospitals["riverside"]
+    MentionFactory(hospital=riverside, sentiment_label="positive", posted_at=noon - timedelta(days=1))
+    MentionFactory(hospital=riverside, sentiment_label="positive", posted_at=noon - timedelta(days=1))
+    MentionFactory(hospital=riverside, sentiment_label="negative", posted_at=noon - timedelta(days=1))
+    MentionFactory(hospital=riverside, sentiment_label="negative", posted_at=noon - timedelta(days=91))
+    response = marketer_client.get(reverse("dashboards:overview"), {"date_from": today - timedelta(days=89)})
+    figure = response.context["charts"]["sentiment"]
+    previous, current = figure["data"]
+    assert (current["name"], previous["name"], previous["line"]["dash"]) == (
+        "This period",
+        "Previous period",
+        "dash",
+    )
+    assert figure["layout"]["yaxis"]["title"]["text"].startswith("Net sentiment (%")
+    yesterday = current["x"].index((today - timedelta(days=1)).isoformat())
+    # Two positive and one negative of three mentions: +33%; the day 90 days earlier: -100%.
+    assert current["y"][yesterday] == 33.3
+    assert previous["y"][yesterday] == -100.0
+    assert previous["text"][yesterday] == (today - timedelta(days=91)).isoformat()
+    assert current["y"][0] is None, "a day without mentions is a gap, not zero"
+    listed = marketer_client.get(current["customdata"][yesterday]).context["page"].object_list
+    assert len(listed) == 3
+
+
+def test_the_median_time_to_first_response_tile(marketer_client, hospitals):
+    from tests.triage.factories import ComplaintFactory
+    from triage.models import QueueItem
+    from triage.services import queue_item_ensure
+
+    now = timezone.now()
+    for hours in (1, 3, 8):
+        item = queue_item_ensure(mention=ComplaintFactory(hospital=hospitals["riverside"]))
+        QueueItem.objects.filter(pk=item.pk).update(
+            created_at=now - timedelta(days=2),
+            first_response_at=now - timedelta(days=2) + timedelta(hours=hours),
+        )
+    response = marketer_client.get(reverse("dashboards:overview"))
+    assert response.context["first_response"].current == timedelta(hours=3)
+    assert response.context["first_response"].previous is None
+    assert b"Median time to first response" in response.content
+    assert b"3.0 h" in response.content
+
+
+def test_the_overview_shades_silence_but_not_what_a_platform_never_offers(marketer_client, hospitals):
+    from sources.models import CoverageGap
+    from tests.factories import SourceFactory
+
+    MentionFactory(hospital=hospitals["riverside"])
+    linkedin = SourceFactory(name="LinkedIn page", kind="linkedin")
+    outage = SourceFactory(name="X search", kind="x")
+    start = timezone.now() - timedelta(days=3)
+    CoverageGap.objects.create(source=linkedin, start=start, reason=CoverageGap.Reason.UNSUPPORTED)
+    CoverageGap.objects.create(
+        source=outage, start=start, end=start + timedelta(hours=5), reason=CoverageGap.Reason.OUTAGE
+    )
+
+    response = marketer_client.get(reverse("dashboards:overview"))
+
+    assert [gap.source.name for gap in response.context["gaps"]] == ["X search"]
+    shapes = response.context["charts"]["volume"]["layout"]["shapes"]
+    assert len(shapes) == 1

@@ -150,3 +150,12 @@ def test_the_migration_moves_known_secrets_out_of_config_and_back(db):
 )
 def test_a_secret_is_shown_as_its_last_four_set_or_not_set(key, value, shown):
     assert secret_display(key, value) == shown
+
+
+def test_a_secret_is_labelled_for_what_it_does_on_each_kind_of_source():
+    from sources.constants import secret_label
+
+    assert secret_label("x", "access_token") == "Access token, for replies"
+    assert secret_label("instagram", "access_token") == "Access token (Instagram Graph API)"
+    assert secret_label("linkedin", "access_token") == "Access token (Community Management API)"
+    assert secret_label("brave_search", "api_key") == "API key"

@@ -46,6 +46,11 @@ class QueueItemFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     sla_first_response_due = factory.LazyAttribute(lambda o: o.created_at + timedelta(hours=24))
     sla_resolution_due = factory.LazyAttribute(lambda o: o.created_at + timedelta(days=7))
+    # The mention's tags and origin, copied as the queue services copy them.
+    severity = factory.SelfAttribute("mention.severity")
+    category = factory.SelfAttribute("mention.category")
+    platform = factory.SelfAttribute("mention.platform")
+    hospital = factory.SelfAttribute("mention.hospital")
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

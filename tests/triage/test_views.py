@@ -125,7 +125,7 @@ def test_the_reply_check_blocks_phi_and_passes_a_safe_reply(manager_client, item
     safe = manager_client.post(
         url, {"text": "We're sorry to hear this. Please contact our Patient Experience team so we can help."}
     ).json()
-    assert safe == {"blocked": False, "findings": [], "suggestion": ""}
+    assert safe == {"blocked": False, "findings": [], "suggestion": "", "length": 84, "limit": 280}
 
 
 def test_people_without_change_permission_cannot_act(client, bob, items):

@@ -23,7 +23,7 @@ from mentions.services import mention_match
 from sources.models import Source, SourceCursor, SyncRun
 from tracking.models import BackfillJob, Hospital
 from tracking.selectors import term_matcher_build
-from triage.services import queue_items_sync
+from triage.services import queue_items_copies_refresh, queue_items_sync
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,8 @@ def _match_next_batch(job: BackfillJob) -> None:
             queue_items_sync(
                 mention_ids=[m.pk for m in changed if m.match_status == Mention.MatchStatus.MATCHED]
             )
+            # Items already queued filter on their own copy of the hospital.
+            queue_items_copies_refresh(mention_ids=changed_ids)
 
 
 def _matching_finish(job: BackfillJob) -> None:

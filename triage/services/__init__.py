@@ -6,6 +6,7 @@ from triage.services.bulk import (
     queue_items_bulk_change_category,
     queue_items_bulk_dismiss,
 )
+from triage.services.external import queue_item_external_case_link
 from triage.services.items import (
     queue_item_assign,
     queue_item_correct,
@@ -13,6 +14,7 @@ from triage.services.items import (
     queue_item_flag,
     queue_item_note_add,
     queue_item_set_harm_level,
+    queue_items_copies_refresh,
     queue_items_sync,
 )
 from triage.services.replies import (
@@ -43,6 +45,7 @@ __all__ = [
     "queue_item_close",
     "queue_item_correct",
     "queue_item_ensure",
+    "queue_item_external_case_link",
     "queue_item_flag",
     "queue_item_note_add",
     "queue_item_reopen",
@@ -51,6 +54,7 @@ __all__ = [
     "queue_items_bulk_assign",
     "queue_items_bulk_change_category",
     "queue_items_bulk_dismiss",
+    "queue_items_copies_refresh",
     "queue_items_sync",
     "reply_approve",
     "reply_draft_save",

@@ -8,9 +8,13 @@ from django.db import models
 from mentions.models import Mention
 from triage.models import AuditEntry, QueueItem, SlaTarget
 from triage.priority import DEFAULT_SLA_HOURS, DEFAULT_SLA_SEVERITY, compute_priority, due_times
+from webhooks.events import queue_item_status_changes_emit
 
 STATUS_FIELDS = ["status", "dismiss_reason", "first_response_at", "resolved_at", "outcome"]
 PLAN_FIELDS = ["priority", "sla_first_response_due", "sla_resolution_due", "routed_to_risk"]
+# The mention's tags and origin copied onto the item for the queue's filters (see QueueItem); saved with the
+# plan but kept out of audit entries, which record the mention's tags themselves.
+MENTION_COPY_FIELDS = ["severity", "category", "platform", "hospital_id"]
 
 
 def lock(item: QueueItem) -> None:
@@ -48,14 +52,16 @@ def audit_entry_record(
 ) -> None:
     """Write one AuditEntry. Only changed fields are kept, so the trail reads as a list of changes."""
     changed = [key for key in after if before.get(key) != after[key]] or list(after)
-    audit_entry(
+    entry = audit_entry(
         item=item,
         actor=actor,
         action=action,
         before={key: before[key] for key in changed if key in before},
         after={key: after[key] for key in changed},
         now=now,
-    ).save()
+    )
+    entry.save()
+    queue_item_status_changes_emit(entries=[entry])
 
 
 def mention_status_sync(*, mention_ids: Iterable[int], status: str) -> None:
@@ -78,9 +84,12 @@ def routes_to_risk(mention: Mention) -> bool:
 
 
 def plan(item: QueueItem, mention: Mention, targets: dict[str, SlaTarget]) -> None:
-    """Set the item's priority, SLA due times (from its created_at) and risk routing from the mention's
-    tags. Routing is never undone here: once risk management has been told, a later correction downwards
-    does not silently take the item off their list."""
+    """Set the item's priority, SLA due times (from its created_at), risk routing and its copies of the
+    mention's tags and origin (MENTION_COPY_FIELDS) from the mention. Routing is never undone here: once
+    risk management has been told, a later correction downwards does not silently take the item off their
+    list."""
+    for field in MENTION_COPY_FIELDS:
+        setattr(item, field, getattr(mention, field))
     item.priority = compute_priority(
         severity=mention.severity or None,
         followers=mention.author_followers,

@@ -13,11 +13,13 @@ from triage.models import AuditEntry, Case, QueueItem, Status, Team
 from triage.services._common import STATUS_FIELDS, audit_entry, lock_many, sla_targets, snapshot
 from triage.services.items import ASSIGN_FIELDS, apply_assignment, apply_correction
 from triage.services.workflow import TransitionError, move
+from webhooks.events import queue_item_status_changes_emit
 
 
 def _finish(items: list[QueueItem], fields: list[str], entries: list[AuditEntry]) -> None:
     QueueItem.objects.bulk_update(items, [*fields, "updated_at"])
     AuditEntry.objects.bulk_create(entries)
+    queue_item_status_changes_emit(entries=entries)
 
 
 def _sync_statuses(items: list[QueueItem]) -> None:

@@ -5,12 +5,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from enrichment.services import mention_correct
 from mentions.models import Mention
 from triage.models import AuditEntry, Note, QueueItem, SlaTarget, Status, Team
 from triage.services._common import (
+    MENTION_COPY_FIELDS,
     PLAN_FIELDS,
     audit_entry,
     audit_entry_record,
@@ -20,6 +22,8 @@ from triage.services._common import (
     sla_targets,
     snapshot,
 )
+from triage.services.escalation import queue_items_escalate_critical
+from webhooks.events import queue_item_severity_emit, queue_items_created_emit
 
 ASSIGN_FIELDS = ["assignee_id", "team_id", "status"]
 TAG_FIELDS = ["is_complaint", "category", "severity"]
@@ -43,11 +47,15 @@ def _ensure(mention: Mention, *, now: datetime, targets: dict[str, SlaTarget], a
     action = AuditEntry.Action.FLAGGED if actor else AuditEntry.Action.CREATED
     with transaction.atomic():
         fresh = _new_item(mention, now=now, targets=targets, flagged_by=actor)
-        defaults = {field: getattr(fresh, field) for field in [*PLAN_FIELDS, "created_at", "flagged_by_id"]}
+        copied = [*PLAN_FIELDS, *MENTION_COPY_FIELDS, "created_at", "flagged_by_id"]
+        defaults = {field: getattr(fresh, field) for field in copied}
         item, created = QueueItem.objects.get_or_create(mention=mention, defaults=defaults)
         if created:
             after = snapshot(item, ["status", *PLAN_FIELDS])
             audit_entry_record(item=item, actor=actor, action=action, before={}, after=after, now=now)
+            queue_items_created_emit(items=[item])
+    if created and actor is None:
+        queue_items_escalate_critical(items=[item], now=now)
     return item
 
 
@@ -95,6 +103,7 @@ def queue_items_sync(*, mention_ids: Sequence[int], now: datetime | None = None)
                 )
                 for item in items
             )
+            queue_items_created_emit(items=items)
     except IntegrityError:
         # Another worker queued some of these between our read and our insert: go one by one instead.
         existing = set(QueueItem.objects.filter(mention__in=mentions).values_list("mention_id", flat=True))
@@ -102,6 +111,7 @@ def queue_items_sync(*, mention_ids: Sequence[int], now: datetime | None = None)
             if mention.pk not in existing:
                 _ensure(mention, now=now, targets=targets)
         return len(mentions) - len(existing)
+    queue_items_escalate_critical(items=items, now=now)
     return len(items)
 
 
@@ -210,7 +220,7 @@ def apply_correction(
         mention=mention, user=user, is_complaint=is_complaint, category=category, severity=severity
     )
     plan(item, mention, targets)
-    item.save(update_fields=[*PLAN_FIELDS, "updated_at"])
+    item.save(update_fields=[*PLAN_FIELDS, *MENTION_COPY_FIELDS, "updated_at"])
     return before, snapshot(mention, TAG_FIELDS) | snapshot(item, PLAN_FIELDS)
 
 
@@ -236,4 +246,19 @@ def queue_item_correct(
         audit_entry_record(
             item=item, actor=user, action=AuditEntry.Action.CORRECTED, before=before, after=after, now=now
         )
+        queue_item_severity_emit(item_id=item.pk, before=before, after=after)
     return item
+
+
+def queue_items_copies_refresh(*, mention_ids: Sequence[int]) -> int:
+    """Copy the mentions' current tags and origin onto their queue items after a change made outside the
+    queue (a correction on the mention page, a re-tag by a new model version), so the queue's filters agree
+    with what its rows show. Returns how many items were updated.
+
+    Updates QueueItem severity, category, platform and hospital in one statement. Priority and SLA due times
+    stay as planned: changing a running SLA clock is a person's decision (queue_item_correct), audited.
+    """
+    mention = Mention.objects.filter(pk=OuterRef("mention_id"))
+    return QueueItem.objects.filter(mention_id__in=list(mention_ids)).update(
+        **{field: Subquery(mention.values(field)[:1]) for field in MENTION_COPY_FIELDS}
+    )

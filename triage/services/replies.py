@@ -35,15 +35,33 @@ from triage.models import REPLY_PLACEHOLDERS, AuditEntry, QueueItem, Reply, Repl
 from triage.phi import Finding, check_reply_draft, has_blocking
 from triage.services._common import audit_entry_record, lock
 from triage.services.workflow import queue_item_transition
+from triage.x_text import X_MAX_WEIGHTED_LENGTH, x_weighted_length
+from webhooks.events import reply_sent_emit
 
 logger = logging.getLogger(__name__)
 
 # The platforms this project can post replies to, and the source kind whose account posts them. Mentions
 # from anywhere else (news, web pages, review sites, Bluesky, Google reviews, demo data, imports) are
 # answered on the platform by a person and marked as handled elsewhere.
-REPLY_SOURCE_KINDS: dict[str, str] = {Platform.X: Source.Kind.X, Platform.REDDIT: Source.Kind.REDDIT}
-# X counts 280 characters (links count 23 whatever their length); Reddit allows 10,000 in a comment.
-MAX_REPLY_LENGTH: dict[str, int] = {Platform.X: 280, Platform.REDDIT: 10_000}
+REPLY_SOURCE_KINDS: dict[str, str] = {
+    Platform.X: Source.Kind.X,
+    Platform.REDDIT: Source.Kind.REDDIT,
+    Platform.FACEBOOK: Source.Kind.FACEBOOK_PAGE,
+    Platform.INSTAGRAM: Source.Kind.INSTAGRAM,
+    Platform.YOUTUBE: Source.Kind.YOUTUBE,
+    Platform.LINKEDIN: Source.Kind.LINKEDIN,
+}
+# X counts 280 weighted characters (triage/x_text.py); Reddit allows 10,000 in a comment, Facebook 8,000
+# and Instagram 2,200.
+MAX_REPLY_LENGTH: dict[str, int] = {
+    Platform.X: X_MAX_WEIGHTED_LENGTH,
+    Platform.REDDIT: 10_000,
+    Platform.FACEBOOK: 8_000,
+    Platform.INSTAGRAM: 2_200,
+    # YouTube takes 10,000 characters in a comment; LinkedIn 1,250.
+    Platform.YOUTUBE: 10_000,
+    Platform.LINKEDIN: 1_250,
+}
 # A claim outlives the task's hard time limit (triage/tasks.py), so a live attempt is never overtaken; an
 # attempt whose worker died frees the reply when its claim runs out.
 SEND_CLAIM = timedelta(seconds=180)
@@ -168,12 +186,21 @@ def _refuse_blocked(reply: Reply, findings: list[Finding]) -> None:
         )
 
 
+def reply_length(*, platform: str, text: str) -> int:
+    """The length the platform counts: X weighs characters (links 23, emoji and CJK 2); others count
+    characters."""
+    return x_weighted_length(text) if platform == Platform.X else len(text)
+
+
 def _check_length(reply: Reply) -> None:
-    limit = MAX_REPLY_LENGTH.get(reply.item.mention.platform)
-    if limit and len(reply.text) > limit:
+    platform = reply.item.mention.platform
+    limit = MAX_REPLY_LENGTH.get(platform)
+    length = reply_length(platform=platform, text=reply.text)
+    if limit and length > limit:
+        how = " as X counts them (links 23, emoji and CJK characters 2)" if platform == Platform.X else ""
         raise ValidationError(
             f"{reply.item.mention.get_platform_display()} allows {limit} characters in a reply; this one has "
-            f"{len(reply.text)}.",
+            f"{length}{how}. Shorten it by {length - limit}.",
             code="too_long",
         )
 
@@ -411,6 +438,7 @@ def _record_sent(reply_id: int, *, sent: SentReply, now: datetime) -> Reply:
             attempts=reply.attempts,
         )
         _item_replied(reply.item, user=reply.sent_by, now=now)
+        reply_sent_emit(reply_id=reply.pk)
     return reply
 
 
