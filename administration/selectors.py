@@ -41,8 +41,9 @@ FIELD_LABELS: dict[str, str] = {"groups": "Roles", "is_active": "Active", "is_st
 
 def user_list(*, search: str = "", state: str = "", role: Group | None = None) -> models.QuerySet:
     """Everyone with an account, active first, with their roles, teams and state ("invited": has not set a
-    password yet) ready for the page. `search` matches every word against name, username and email."""
-    users = get_user_model().objects.annotate(
+    password yet) ready for the page. `search` matches every word against name, username and email.
+    Integrations' accounts are left out: they are managed on the integrations page."""
+    users = get_user_model().objects.filter(integration_token__isnull=True).annotate(
         state=Case(
             When(is_active=False, then=Value(UserState.DEACTIVATED)),
             When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(UserState.INVITED)),

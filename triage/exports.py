@@ -51,4 +51,6 @@ def queue_filter_kwargs(cleaned: dict) -> dict:
         "assignee": cleaned.get("assignee"),
         "team": cleaned.get("team"),
         "view": cleaned.get("view") or None,
+        "cluster": cleaned.get("cluster"),
+        "location": cleaned.get("location"),
     }

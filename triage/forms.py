@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from clusters.models import Cluster
 from enrichment.taxonomy import Category, Severity
 from mentions.models import Mention, Platform
-from tracking.models import Hospital
+from tracking.models import Hospital, Location
 from triage.models import OnCallContact, QueueItem, Reply, Team
 from triage.selectors import SavedView, SlaState
 
@@ -23,9 +24,14 @@ class QueueFilterForm(forms.Form):
     hospital = forms.ModelChoiceField(
         queryset=Hospital.objects.all(), required=False, empty_label="Any hospital"
     )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("hospital"), required=False, empty_label="Any location"
+    )
     platform = forms.ChoiceField(
         choices=[("", "All sources")] + list(Platform.choices), required=False, label="Source"
     )
+    # Set by the link on a cluster's page; the page names the cluster and offers to clear it.
+    cluster = forms.ModelChoiceField(queryset=Cluster.objects.all(), required=False, widget=forms.HiddenInput)
     sla_state = forms.ChoiceField(
         choices=[("", "Any SLA state")] + list(SlaState.choices), required=False, label="SLA"
     )

@@ -6,12 +6,24 @@ from datetime import datetime, timedelta
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
+from mentions.models import Mention
 from triage.models import CLOSED_STATUSES, OPEN_STATUSES, QueueItem, ReplyTemplate
 
 # Less than this share of the target's time left counts as "due soon".
@@ -96,14 +108,16 @@ def queue_item_list(
     team=None,
     sla_state: str | None = None,
     view: str | None = None,
+    cluster=None,
+    location=None,
     now: datetime | None = None,
 ):
     """Queue items, most urgent first (priority, then id), ready for the queue page.
 
     status: a status value, "open" (the default when None: new, assigned, in progress, replied), "closed"
     or "all". sla_state (on_track / due_soon / breached) only matches open items. view: a SavedView.
-    hospital, assignee and team take an instance or an id. now freezes the SLA clock (tests); by default
-    the database's now() is used. Each row carries sla_due and sla_state.
+    hospital, assignee, team, cluster and location take an instance or an id. now freezes the SLA clock
+    (tests); by default the database's now() is used. Each row carries sla_due and sla_state.
     """
     items = QueueItem.objects.select_related(
         "mention", "mention__hospital", "assignee", "team", "case"
@@ -125,6 +139,14 @@ def queue_item_list(
         "team": team,
     }
     items = items.filter(**{lookup: value for lookup, value in filters.items() if value is not None})
+    if cluster is not None:
+        items = items.filter(mention__cluster_member__cluster=cluster)
+    if location is not None:
+        # A mention is at a location when one of the terms it matched belongs to it.
+        matched_there = Mention.matched_terms.through.objects.filter(
+            mention_id=OuterRef("mention_id"), trackedterm__location=location
+        )
+        items = items.filter(Exists(matched_there))
     if sla_state == SlaState.BREACHED:
         # The same test as the annotation, on the indexed column alone (an index-only count).
         items = items.filter(_breached(now))

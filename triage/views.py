@@ -86,17 +86,7 @@ def _wants_partial(request: HttpRequest) -> bool:
 def queue_list(request: HttpRequest) -> HttpResponse:
     filters = forms.QueueFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    items = queue_item_list(
-        user=request.user,
-        status=cleaned.get("status") or None,
-        category=cleaned.get("category") or None,
-        hospital=cleaned.get("hospital"),
-        source_platform=cleaned.get("platform") or None,
-        sla_state=cleaned.get("sla_state") or None,
-        assignee=cleaned.get("assignee"),
-        team=cleaned.get("team"),
-        view=cleaned.get("view") or None,
-    )
+    items = queue_item_list(user=request.user, **queue_filter_kwargs(cleaned))
     page = QueuePaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = request.GET.copy()
     shown.pop("partial", None)

@@ -29,21 +29,30 @@ def _create_permissions(apps):
         app_config.models_module = None
 
 
-def permissions_add(apps, schema_editor):
+def roles_permissions_add(apps, added):
+    """Give each role in `added` its listed permissions (later role migrations call this too)."""
     _create_permissions(apps)
     Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
+    for role, names in added.items():
         group = Group.objects.filter(name=role).first()
         if group is not None:
             group.permissions.add(*_permissions(apps, names))
 
 
-def permissions_remove(apps, schema_editor):
+def roles_permissions_remove(apps, added):
     Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
+    for role, names in added.items():
         group = Group.objects.filter(name=role).first()
         if group is not None:
             group.permissions.remove(*_permissions(apps, names))
+
+
+def permissions_add(apps, schema_editor):
+    roles_permissions_add(apps, ADDED)
+
+
+def permissions_remove(apps, schema_editor):
+    roles_permissions_remove(apps, ADDED)
 
 
 class Migration(migrations.Migration):

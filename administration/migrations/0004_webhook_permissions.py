@@ -4,47 +4,24 @@ Frozen here like 0002_roles and 0003: administration/roles.py documents the resu
 they agree.
 """
 
-from django.contrib.auth.management import create_permissions
+from importlib import import_module
+
 from django.db import migrations
 
 ADDED = {
     "Admin": ["webhooks.view_endpoint", "webhooks.add_endpoint", "webhooks.change_endpoint"],
 }
 
-
-def _permissions(apps, names):
-    Permission = apps.get_model("auth", "Permission")
-    found = []
-    for name in names:
-        app_label, codename = name.split(".")
-        # .get() so a missing permission fails the migration instead of a role silently lacking it.
-        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return found
-
-
-def _create_permissions(apps):
-    # Permissions of apps migrated in this same run only exist after it (post_migrate): make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+# The add/remove steps of 0003, over this migration's table.
+_roles = import_module("administration.migrations.0003_integration_permissions")
 
 
 def permissions_add(apps, schema_editor):
-    _create_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(*_permissions(apps, names))
+    _roles.roles_permissions_add(apps, ADDED)
 
 
 def permissions_remove(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.remove(*_permissions(apps, names))
+    _roles.roles_permissions_remove(apps, ADDED)
 
 
 class Migration(migrations.Migration):

@@ -17,25 +17,16 @@ ADDED = {
     ],
 }
 
-# Same add/remove steps as 0004, over this migration's table.
-_previous = import_module("administration.migrations.0004_webhook_permissions")
+# The add/remove steps of 0003, over this migration's table.
+_roles = import_module("administration.migrations.0003_integration_permissions")
 
 
 def permissions_add(apps, schema_editor):
-    _previous._create_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(*_previous._permissions(apps, names))
+    _roles.roles_permissions_add(apps, ADDED)
 
 
 def permissions_remove(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for role, names in ADDED.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.remove(*_previous._permissions(apps, names))
+    _roles.roles_permissions_remove(apps, ADDED)
 
 
 class Migration(migrations.Migration):

@@ -134,3 +134,12 @@ def test_only_a_superuser_can_change_a_superuser(ada, roles):
     user_deactivate(actor=other_root, user=root)
     root.refresh_from_db()
     assert not root.is_active
+
+
+def test_integrations_accounts_stay_off_the_users_list(ada, mo, roles):
+    from administration.selectors import user_list
+    from api.services import integration_token_create
+
+    integration_token_create(actor=ada, name="Patient relations CRM", role=roles["Marketing"], scope="read")
+
+    assert sorted(user.username for user in user_list()) == ["ada", "mo"]

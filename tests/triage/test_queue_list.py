@@ -290,3 +290,49 @@ def test_bulk_assign_keeps_the_copies(db, alice, bob):
     item = QueueItemFactory(mention=ComplaintFactory(category="communication", severity="high"))
     queue_items_bulk_assign(items=[item], user=alice, assignee=bob)
     assert _copies(item) == _mention_tags(item)
+
+
+@pytest.fixture
+def manager_client_for_filters(manager_client):
+    """Three open items: one in a complaint cluster, one whose mention matched a location's term, one
+    with neither."""
+    import numpy as np
+
+    from clusters.models import Cluster, ClusterMember
+    from tracking.models import Location
+
+    in_cluster, at_location, elsewhere = QueueItemFactory.create_batch(3)
+    centroid = np.ones(384, dtype=np.float32).tobytes()
+    cluster = Cluster.objects.create(
+        hospital=in_cluster.mention.hospital,
+        label="Garage parking fees",
+        key_terms=["parking"],
+        representative=in_cluster.mention,
+        centroid=centroid,
+        size=1,
+        first_seen=in_cluster.mention.posted_at,
+        last_seen=in_cluster.mention.posted_at,
+    )
+    ClusterMember.objects.create(
+        mention=in_cluster.mention,
+        cluster=cluster,
+        similarity=0.9,
+        assigned_by=ClusterMember.AssignedBy.RECLUSTER,
+        embedding=centroid,
+        posted_at=in_cluster.mention.posted_at,
+    )
+    location = Location.objects.create(hospital=at_location.mention.hospital, name="North clinic")
+    at_location.mention.matched_terms.add(
+        TrackedTermFactory(hospital=at_location.mention.hospital, text="North clinic", location=location)
+    )
+    items = {"cluster": cluster, "in_cluster": in_cluster, "location": location, "at_location": at_location}
+    return manager_client, items
+
+
+def test_the_queue_filters_by_cluster_and_by_location(manager_client_for_filters):
+    client, items = manager_client_for_filters
+    by_cluster = client.get(reverse("triage:queue_list"), {"cluster": items["cluster"].pk, "status": "all"})
+    assert [row.pk for row in by_cluster.context["page"].object_list] == [items["in_cluster"].pk]
+    assert "Showing complaints in the cluster" in by_cluster.content.decode()
+    by_location = client.get(reverse("triage:queue_list"), {"location": items["location"].pk})
+    assert [row.pk for row in by_location.context["page"].object_list] == [items["at_location"].pk]
