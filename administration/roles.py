@@ -61,6 +61,9 @@ _ADMIN = (
     + ("webhooks.view_endpoint", "webhooks.add_endpoint", "webhooks.change_endpoint")
     # Added by administration/0005_oncall_permissions: who is on call for escalations.
     + tuple(f"triage.{action}_oncallcontact" for action in _CRUD)
+    # Added by administration/0006_schedule_permissions: the periodic tasks' schedules (no add or delete:
+    # the tasks are the product's own).
+    + ("django_celery_beat.view_periodictask", "django_celery_beat.change_periodictask")
 )
 
 # Role name -> "app_label.codename" permissions, exactly.

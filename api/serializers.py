@@ -79,6 +79,7 @@ class MentionSerializer(OutputSerializer):
             "category",
             "severity",
             "triage_status",
+            "updated_at",
         ]
 
 

@@ -1,5 +1,6 @@
 """The REST API: thin views that parse input, check the token's role, and call selectors and services."""
 
+from django import forms
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -17,6 +18,7 @@ from clusters.models import Cluster
 from clusters.selectors import cluster_crowd, cluster_detail, cluster_list
 from mentions.filters import MentionFilterSet
 from mentions.selectors import mention_base_queryset, mention_filterset
+from triage.exports import queue_filter_kwargs
 from triage.forms import QueueFilterForm
 from triage.models import QueueItem
 from triage.selectors import queue_item_list
@@ -48,12 +50,19 @@ def _form_parameters(form_class, *, exclude: tuple[str, ...] = ()) -> list[OpenA
         # Model choices are ids; reading their choices would query the database at import.
         is_id = hasattr(field, "queryset")
         choices = [] if is_id else [value for value, _ in getattr(field, "choices", []) if value != ""]
+        if is_id:
+            kind = OpenApiTypes.INT
+        elif isinstance(field, forms.DateTimeField):
+            kind = OpenApiTypes.DATETIME
+        else:
+            kind = OpenApiTypes.STR
+        label = str(field.label or name.replace("_", " ").capitalize())
         parameters.append(
             OpenApiParameter(
                 name,
-                OpenApiTypes.INT if is_id else OpenApiTypes.STR,
+                kind,
                 enum=choices if choices and not is_id else None,
-                description=str(field.label or name.replace("_", " ").capitalize()),
+                description=f"{label}: {field.help_text}" if field.help_text else label,
             )
         )
     return parameters
@@ -202,17 +211,7 @@ class QueueItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         filters = QueueFilterForm(self.request.query_params)
         if not filters.is_valid():
             raise ValidationError({name: list(errors) for name, errors in filters.errors.items()})
-        cleaned = filters.cleaned_data
-        return queue_item_list(
-            user=self.request.user,
-            status=cleaned.get("status") or None,
-            category=cleaned.get("category") or None,
-            source_platform=cleaned.get("platform") or None,
-            sla_state=cleaned.get("sla_state") or None,
-            assignee=cleaned.get("assignee"),
-            team=cleaned.get("team"),
-            view=cleaned.get("view") or None,
-        )
+        return queue_item_list(user=self.request.user, **queue_filter_kwargs(filters.cleaned_data))
 
     def get_object(self) -> QueueItem:
         items = QueueItem.objects.select_related("mention", "mention__hospital", "assignee", "team", "case")

@@ -13,6 +13,8 @@ class ClusterSettings:
     match_min_jaccard: float
     max_recluster_members: int
     backfill_limit: int
+    catch_up_days: int
+    catch_up_limit: int
     list_min_size: int
     emerging_ratio: float
     emerging_min_mentions: int
@@ -34,6 +36,8 @@ def cluster_settings() -> ClusterSettings:
         match_min_jaccard=getattr(settings, "CLUSTERS_MATCH_MIN_JACCARD", 0.2),
         max_recluster_members=getattr(settings, "CLUSTERS_MAX_RECLUSTER_MEMBERS", 15_000),
         backfill_limit=getattr(settings, "CLUSTERS_BACKFILL_LIMIT", 5_000),
+        catch_up_days=getattr(settings, "CLUSTERS_CATCH_UP_DAYS", 2),
+        catch_up_limit=getattr(settings, "CLUSTERS_CATCH_UP_LIMIT", 1_000),
         list_min_size=getattr(settings, "CLUSTERS_LIST_MIN_SIZE", 3),
         emerging_ratio=getattr(settings, "CLUSTERS_EMERGING_RATIO", 3.0),
         emerging_min_mentions=getattr(settings, "CLUSTERS_EMERGING_MIN_MENTIONS", 8),

@@ -5,7 +5,12 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from clusters.services import clusters_assign, clusters_detect_emerging, clusters_recluster
+from clusters.services import (
+    clusters_assign,
+    clusters_assign_pending,
+    clusters_detect_emerging,
+    clusters_recluster,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +20,14 @@ logger = logging.getLogger(__name__)
 def clusters_assign_task(mention_ids: list[int]) -> None:
     result = clusters_assign(mention_ids=mention_ids)
     logger.info("clustered %d complaints, %d new clusters", result.joined + result.started, result.started)
+
+
+# At most CLUSTERS_CATCH_UP_LIMIT complaints (two assign chunks by default), so well inside the limits.
+@shared_task(name="clusters.clusters_assign_pending", acks_late=True, soft_time_limit=240, time_limit=300)
+def clusters_assign_pending_task() -> None:
+    count = clusters_assign_pending()
+    if count:
+        logger.info("placed complaints whose assign task was lost: %d found", count)
 
 
 # Re-clustering reuses stored embeddings; only complaints never placed are embedded (at most

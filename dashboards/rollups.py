@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from hospitallisten.lib.tasks import task_send_or_log
 from mentions.models import Mention
 
 # First key of pg_advisory_xact_lock(int, int) for rollup days; the second key is the day's ordinal.
@@ -133,6 +134,11 @@ def mention_days_rebuild_recent(*, days: int = RECENT_DAYS) -> None:
     mention_days_rebuild(since=today - timedelta(days=days - 1), until=today)
 
 
+def mention_day(posted_at: datetime) -> date:
+    """The rollup day of a mention posted then: its local date, as TruncDate gives it in mention_days_of."""
+    return timezone.localtime(posted_at, timezone.get_default_timezone()).date()
+
+
 def mention_days_of(*, mention_ids: Sequence[int]) -> list[date]:
     """The rollup days (local dates of posted_at) of these mentions. One query."""
     if not mention_ids:
@@ -163,13 +169,16 @@ def _enqueue_coalesced(days: list[date]) -> None:
 
     # cache.add is atomic: of several writers touching the same day at once, exactly one enqueues it. The
     # key is added only here, after commit, so a rolled-back transaction never suppresses a refresh.
-    due = [
-        day.isoformat()
-        for day in days
-        if cache.add(f"dashboards:mention-day-refresh:{day.isoformat()}", True, REFRESH_DELAY_SECONDS)
-    ]
-    if due:
-        mention_days_refresh_task.apply_async(args=[due], countdown=REFRESH_DELAY_SECONDS)
+    keys = {day.isoformat(): f"dashboards:mention-day-refresh:{day.isoformat()}" for day in days}
+    due = [day for day, key in keys.items() if cache.add(key, True, REFRESH_DELAY_SECONDS)]
+    if due and not task_send_or_log(
+        mention_days_refresh_task,
+        due,
+        countdown=REFRESH_DELAY_SECONDS,
+        fallback="the next refresh of these days, or the hourly rebuild of recent days",
+    ):
+        # Not sent: let the next write to these days try again rather than wait for the hourly rebuild.
+        cache.delete_many([keys[day] for day in due])
 
 
 def mention_days_refresh_for_mentions(*, mention_ids: Sequence[int]) -> None:

@@ -3,23 +3,26 @@
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from dashboards.rollups import mention_days_refresh_for_mentions
+from dashboards.rollups import mention_day, mention_days_refresh_for_mentions
 from enrichment.classifier.predict import Classification, active_model, classify_texts
 from enrichment.classifier.registry import ModelUnavailable
 from enrichment.classifier.training import LabelledExample, ensure_active_model
 from enrichment.models import ClassificationLabel, RetagJob
+from hospitallisten.lib.tasks import task_send_or_log
 from mentions.models import Mention
 
 logger = logging.getLogger(__name__)
 
-ENRICH_BATCH_SIZE = 100
+# One page of most connectors: a task's fixed costs (its queries, commits and follow-ups) are paid once per
+# page, while a batch still classifies in well under a second.
+ENRICH_BATCH_SIZE = 250
 # Mentions stored this long ago and still untagged lost their task (for example to a broker restart).
 UNENRICHED_GRACE = timedelta(minutes=2)
 SWEEP_LIMIT = 20_000
@@ -42,6 +45,10 @@ ENRICHED_FIELDS = [
 class EnrichResult:
     tagged: int
     failed: int
+    # What the follow-ups need, so they do not read the batch again: the rollup days of every mention of the
+    # batch, and its complaints, tagged now or earlier (a redelivered task still queues and clusters them).
+    days: tuple[date, ...] = ()
+    complaint_ids: tuple[int, ...] = ()
 
 
 def _ensure_model_loaded() -> str:
@@ -94,12 +101,14 @@ def mentions_enrich(*, mention_ids: Sequence[int], force: bool = False) -> Enric
     Trains the default model first if no version is active.
     """
     _ensure_model_loaded()
-    mentions = Mention.objects.filter(pk__in=mention_ids).only("id", "title", "text")
-    if not force:
-        mentions = mentions.filter(enriched_at__isnull=True)
-    mentions = list(mentions)
+    batch = list(
+        Mention.objects.filter(pk__in=mention_ids).only(
+            "id", "title", "text", "posted_at", "is_complaint", "enriched_at"
+        )
+    )
+    mentions = batch if force else [mention for mention in batch if mention.enriched_at is None]
     if not mentions:
-        return EnrichResult(tagged=0, failed=0)
+        return _enrich_result(batch, tagged=0, failed=0)
     now = timezone.now()
     failed = 0
     try:
@@ -109,14 +118,26 @@ def mentions_enrich(*, mention_ids: Sequence[int], force: bool = False) -> Enric
     else:
         for mention, result in zip(mentions, results, strict=True):
             _apply(mention, result, now)
-    _enriched_fields_save(mentions)
-    return EnrichResult(tagged=len(mentions) - failed, failed=failed)
+    _enriched_fields_save(mentions, now=timezone.now())
+    return _enrich_result(batch, tagged=len(mentions) - failed, failed=failed)
 
 
-def _enriched_fields_save(mentions: Sequence[Mention]) -> None:
+def _enrich_result(batch: Sequence[Mention], *, tagged: int, failed: int) -> EnrichResult:
+    return EnrichResult(
+        tagged=tagged,
+        failed=failed,
+        days=tuple(sorted({mention_day(mention.posted_at) for mention in batch})),
+        complaint_ids=tuple(mention.pk for mention in batch if mention.is_complaint),
+    )
+
+
+def _enriched_fields_save(mentions: Sequence[Mention], *, now) -> None:
     """One UPDATE … FROM (VALUES …) for the batch. Django's bulk_update builds a CASE per field and row in
-    Python, which took four times as long as classifying the batch."""
-    fields = [Mention._meta.get_field(name) for name in ENRICHED_FIELDS]
+    Python, which took four times as long as classifying the batch. Moves updated_at, which a raw UPDATE
+    does not do by itself."""
+    for mention in mentions:
+        mention.updated_at = now
+    fields = [Mention._meta.get_field(name) for name in [*ENRICHED_FIELDS, "updated_at"]]
     quote = connection.ops.quote_name
     columns = [quote(field.column) for field in fields]
     assignments = ", ".join(f"{column} = v.{column}" for column in columns)
@@ -143,7 +164,9 @@ def mentions_enrich_enqueue(*, mention_ids: Sequence[int]) -> None:
 
     for start in range(0, len(mention_ids), ENRICH_BATCH_SIZE):
         batch = list(mention_ids[start : start + ENRICH_BATCH_SIZE])
-        transaction.on_commit(partial(mentions_enrich_task.delay, batch))
+        transaction.on_commit(
+            partial(task_send_or_log, mentions_enrich_task, batch, fallback="the enrichment-pending schedule")
+        )
 
 
 def mentions_enrich_pending() -> int:
@@ -183,7 +206,7 @@ def mention_correct(
             labelled_by=user,
         )
         mention.is_complaint, mention.category, mention.severity = is_complaint, category, severity
-        mention.save(update_fields=["is_complaint", "category", "severity"])
+        mention.save(update_fields=["is_complaint", "category", "severity", "updated_at"])
         mention_days_refresh_for_mentions(mention_ids=[mention.pk])
         _queue_copies_refresh([mention.pk])
     return label

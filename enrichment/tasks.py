@@ -6,9 +6,10 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from clusters.tasks import clusters_assign_task
-from dashboards.rollups import mention_days_refresh_for_mentions
+from dashboards.rollups import mention_days_refresh_enqueue
 from enrichment.models import RetagJob
 from enrichment.services import mentions_enrich, mentions_enrich_pending, retag_job_run
+from hospitallisten.lib.tasks import task_send_or_log
 from triage.services import queue_items_sync
 
 logger = logging.getLogger(__name__)
@@ -16,13 +17,18 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="enrichment.mentions_enrich", acks_late=True, soft_time_limit=120, time_limit=300)
 def mentions_enrich_task(mention_ids: list[int]) -> None:
-    mentions_enrich(mention_ids=mention_ids)
+    result = mentions_enrich(mention_ids=mention_ids)
     # The dashboards' daily rollup counts sentiment and complaint tags, which just changed.
-    mention_days_refresh_for_mentions(mention_ids=mention_ids)
+    mention_days_refresh_enqueue(days=result.days)
+    if not result.complaint_ids:
+        return
     # Complaints about the customer's own hospital join the triage queue as soon as they are tagged.
-    queue_items_sync(mention_ids=mention_ids)
-    # Outside any transaction here, so the cluster task sees the tags just written.
-    clusters_assign_task.delay(mention_ids)
+    queue_items_sync(mention_ids=result.complaint_ids)
+    # Outside any transaction here, so the cluster task sees the tags just written. If the broker is down,
+    # the catch-up schedule places them within minutes instead of the next re-clustering.
+    task_send_or_log(
+        clusters_assign_task, list(result.complaint_ids), fallback="the clusters-assign-pending schedule"
+    )
 
 
 @shared_task(name="enrichment.mentions_enrich_pending")

@@ -125,6 +125,20 @@ def worker_command(bin_dir: Path) -> list[str]:
     ]
 
 
+def beat_command(bin_dir: Path) -> list[str]:
+    """The scheduler, reading its schedule from the database, where the schedules settings page edits it."""
+    return [
+        str(bin_dir / "celery"),
+        "-A",
+        "hospitallisten",
+        "beat",
+        "--scheduler",
+        "django_celery_beat.schedulers:DatabaseScheduler",
+        "--loglevel",
+        "info",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -163,6 +177,16 @@ def main() -> int:
     if not options.no_demo:
         _manage("setup_demo", env=env)
 
+    import django
+
+    django.setup()
+    from hospitallisten.celery import app
+    from schedules.services import periodic_tasks_install_defaults
+
+    # What `manage.py setup_periodic_tasks` does, here without starting another Django process: the default
+    # periodic tasks the database lacks, before the scheduler reads them. Edited ones stay as they are.
+    periodic_tasks_install_defaults()
+
     bin_dir = Path(sys.executable).parent
     commands = {
         "web": [
@@ -176,16 +200,7 @@ def main() -> int:
             "-",
         ],
         "worker": worker_command(bin_dir),
-        "beat": [
-            str(bin_dir / "celery"),
-            "-A",
-            "hospitallisten",
-            "beat",
-            "--loglevel",
-            "info",
-            "--schedule",
-            str(VAR_DIR / "celerybeat-schedule"),
-        ],
+        "beat": beat_command(bin_dir),
     }
     processes = {}
     for name, command in commands.items():
@@ -193,11 +208,6 @@ def main() -> int:
         processes[name] = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-
-    import django
-
-    django.setup()
-    from hospitallisten.celery import app
 
     # Poll right away instead of waiting for the scheduler's first tick.
     app.send_task("sources.sources_sync_due")

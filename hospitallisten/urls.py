@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/integrations/", include("api.settings_urls")),
     path("api/v1/", include("api.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
+    path("settings/schedules/", include("schedules.urls")),
     path("settings/", include("administration.urls")),
     path(
         "login/",

@@ -45,6 +45,16 @@ EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 
 
+UPDATED_SINCE_HELP = (
+    "Only rows changed at or after this ISO 8601 date and time, e.g. 2026-03-01T08:00:00Z "
+    "(write + in an offset as %2B)."
+)
+# No percent sign here: django-filter formats error messages with %.
+UPDATED_SINCE_INVALID = (
+    "Give an ISO 8601 date and time, e.g. 2026-03-01T08:00:00Z; encode the + of an offset in a query string."
+)
+
+
 def validate_plausible_date(value: date) -> None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
@@ -104,6 +114,15 @@ class MentionFilterSet(django_filters.FilterSet):
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_plausible_date],
+    )
+    # For integrations syncing incrementally (the API); hidden on the pages.
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Updated since",
+        help_text=UPDATED_SINCE_HELP,
+        widget=forms.HiddenInput(),
+        error_messages={"invalid": UPDATED_SINCE_INVALID},
     )
     match = django_filters.ChoiceFilter(
         field_name="match_status",

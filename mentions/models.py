@@ -85,6 +85,9 @@ class Mention(models.Model):
     )
 
     triage_status = models.CharField(max_length=12, choices=TriageStatus.choices, default=TriageStatus.NEW)
+    # When anything an integration reads last changed (tags, corrections, matching, triage status), for the
+    # API's updated_since. Services that write with update() or raw SQL set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "text", config="english"),
@@ -114,6 +117,8 @@ class Mention(models.Model):
                 condition=models.Q(enriched_at__isnull=True, enrichment_error=""),
             ),
             GinIndex(fields=["search_vector"], name="mention_search"),
+            # The API's updated_since: an integration syncing what changed since its last run.
+            models.Index(fields=["updated_at"], name="mention_updated"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -18,7 +18,12 @@ from clusters.services.common import (
     clusters_refresh_labels,
     clusters_refresh_stats,
 )
-from dashboards.rollups import mention_days_of, mention_days_refresh, mention_days_refresh_for_mentions
+from dashboards.rollups import (
+    mention_day,
+    mention_days_of,
+    mention_days_refresh,
+    mention_days_refresh_enqueue,
+)
 from enrichment.sentiment import sentiment_score
 from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
@@ -68,6 +73,7 @@ def mention_ingest(
     matcher = matcher or term_matcher_build()
     mentions: list[Mention] = []
     term_ids_by_key: dict[tuple[str, str], tuple[int, ...]] = {}
+    day_by_key: dict[tuple[str, str], date] = {}
     rejected: list[RejectedPayload] = []
     for position, raw in enumerate(raw_items):
         row_number = row_numbers[position] if row_numbers else None
@@ -87,6 +93,7 @@ def mention_ingest(
             continue
         mentions.append(mention)
         term_ids_by_key[(mention.platform, mention.external_id)] = term_ids
+        day_by_key[(mention.platform, mention.external_id)] = mention_day(mention.posted_at)
 
     with transaction.atomic():
         inserted = _insert_ignoring_duplicates(mentions)
@@ -102,7 +109,10 @@ def mention_ingest(
         RejectedPayload.objects.bulk_create(rejected)
         new_ids = [mention_id for mention_id, _, _ in inserted]
         mentions_enrich_enqueue(mention_ids=new_ids)
-        mention_days_refresh_for_mentions(mention_ids=new_ids)
+        # The days of the new rows, known here: no query for them.
+        mention_days_refresh_enqueue(
+            days={day_by_key[(platform, external_id)] for _, platform, external_id in inserted}
+        )
     if rejected:
         logger.warning("source %s: kept %d payloads that failed to normalize", source.pk, len(rejected))
     return IngestResult(

@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from sources.constants import SECRET_SETTINGS
-from sources.models import Source, SourceCursor, SyncRun
+from sources.models import Source, SourceCursor, SyncRun, WebhookNotification
 from sources.services.credentials import credentials_readable, source_secret_states
+from sources.services.webhooks import webhook_notifications_retry
 
 
 class SourceCursorInline(admin.TabularInline):
@@ -82,3 +83,24 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(WebhookNotification)
+class WebhookNotificationAdmin(admin.ModelAdmin):
+    list_display = ["source", "received_at", "status", "mentions_new", "duplicates", "error"]
+    list_filter = ["status", "source"]
+    date_hierarchy = "received_at"
+    actions = ["read_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Read the failed ones again", permissions=["view"])
+    def read_again(self, request, queryset) -> None:
+        queued = webhook_notifications_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request, f"Queued {queued} failed notification(s) to be read again.", messages.SUCCESS
+        )

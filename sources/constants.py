@@ -9,7 +9,7 @@ SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
     "google_reviews": ("client_secret", "refresh_token"),
     "bluesky": ("app_password",),
     "facebook_page": ("page_access_token", "app_secret"),
-    "instagram": ("access_token", "app_secret"),
+    "instagram": ("access_token", "app_secret", "webhook_verify_token"),
     "youtube": ("client_secret", "refresh_token"),
     "linkedin": ("access_token",),
 }
@@ -28,11 +28,14 @@ SECRET_LABELS = {
     "app_password": "App password",
     "page_access_token": "Page access token",
     "app_secret": "App secret (optional: appsecret_proof)",
+    "webhook_verify_token": "Webhook verify token (for @mentions)",
 }
 
 # Where one key means something else for a kind: X's access token is for replies only; the others poll too.
 SECRET_LABELS_BY_KIND = {
     ("instagram", "access_token"): "Access token (Instagram Graph API)",
+    # Meta signs webhook notifications with the app secret: without it @mentions cannot be received.
+    ("instagram", "app_secret"): "App secret (checks webhook signatures; adds appsecret_proof)",
     ("linkedin", "access_token"): "Access token (Community Management API)",
 }
 

@@ -175,3 +175,29 @@ class CoverageGap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.get_reason_display()} from {self.start:%Y-%m-%d %H:%M}"
+
+
+class WebhookNotification(models.Model):
+    """A notification a platform pushed to us (Meta's Instagram webhooks), kept as it arrived: stored before
+    it is answered, then read by a task. Failed ones stay with their error, to be processed again."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received, waiting to be processed"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="webhook_notifications")
+    payload = models.JSONField(help_text="The notification's body exactly as the platform sent it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    error = models.TextField(blank=True)
+    mentions_new = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["source", "-received_at"], name="webhooknote_source_received")]
+
+    def __str__(self) -> str:
+        return f"{self.source} notification {self.received_at:%Y-%m-%d %H:%M}"

@@ -8,9 +8,19 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mentions.models import Mention
-from sources.models import CoverageGap, Source, SourceUsage, SyncRun
-from sources.services.costs import BudgetState, forecast_month_spend, month_start
+from sources.models import CoverageGap, Source, SourceUsage, SyncRun, WebhookNotification
+from sources.platforms import platform_requirements
+from sources.services.costs import (
+    BudgetState,
+    QuotaState,
+    forecast_month_spend,
+    month_start,
+    source_quota_state,
+)
 from sources.services.credentials import SecretState, credentials_readable, source_secret_states
+
+# The secrets a source needs before Meta's webhook notifications can be checked and received.
+WEBHOOK_SECRETS = frozenset({"app_secret", "webhook_verify_token"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,20 +117,38 @@ class SourceDetail:
     runs: list[SyncRun]
     secrets: list[SecretState]
     gaps: list[CoverageGap]
+    notifications: list[WebhookNotification]
+    # None for kinds without webhooks.
+    webhook_ready: bool | None
+    # Today's use of the platform's daily quota; None for platforms without one.
+    quota: QuotaState | None = None
 
 
 def source_detail(*, source_id: int, runs: int = 10) -> SourceDetail:
-    """One source as its page shows it: its overview row, recent runs, masked secrets and recent gaps.
+    """One source as its page shows it: its overview row, recent runs, masked secrets, recent gaps and, for
+    kinds with webhooks, recent notifications and whether the webhook's secrets are stored.
     Raises Source.DoesNotExist."""
     rows = source_overview_list(source_ids=[source_id])
     if not rows:
         raise Source.DoesNotExist(f"no source {source_id}")
     source = rows[0].source
+    secrets = source_secret_states(source)
+    requirements = platform_requirements(source.kind)
+    has_webhook = requirements is not None and requirements.webhook
     return SourceDetail(
         row=rows[0],
         runs=list(SyncRun.objects.filter(source=source).order_by("-started_at")[:runs]),
-        secrets=source_secret_states(source),
+        secrets=secrets,
         gaps=list(CoverageGap.objects.filter(source=source).order_by("-start")[:runs]),
+        notifications=(
+            list(WebhookNotification.objects.filter(source=source).order_by("-received_at")[:runs])
+            if has_webhook
+            else []
+        ),
+        webhook_ready=(
+            {secret.key for secret in secrets if secret.is_set} >= WEBHOOK_SECRETS if has_webhook else None
+        ),
+        quota=source_quota_state(source),
     )
 
 

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from sources.connectors.base import TransientConnectorError
 from sources.models import Source
 from sources.services import source_sync, sources_claim_due
+from sources.services.webhooks import instagram_mentions_fetch, webhook_notification_fail
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +51,27 @@ def source_sync_task(self, source_id: int) -> None:
         raise self.retry(exc=error, countdown=countdown) from error
     if run is not None and run.has_more:
         source_sync_task.delay(source_id)
+
+
+@shared_task(
+    name="sources.instagram_mentions_fetch",
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=120,
+)
+def instagram_mentions_fetch_task(self, notification_id: int) -> None:
+    # Safe to run twice: ingest stores each mention once, and a processed notification is skipped.
+    try:
+        notification = instagram_mentions_fetch(notification_id=notification_id)
+    except (TransientConnectorError, OperationalError, InterfaceError) as error:
+        if self.request.retries >= self.max_retries:
+            webhook_notification_fail(notification_id=notification_id, error=str(error))
+            return
+        countdown = retry_countdown(
+            retries=self.request.retries, retry_after=getattr(error, "retry_after", None)
+        )
+        raise self.retry(exc=error, countdown=countdown) from error
+    if notification is None:
+        logger.warning("webhook notification %s no longer exists; nothing to read", notification_id)

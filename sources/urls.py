@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:source_id>/", views.source_page, name="source_detail"),
     path("<int:source_id>/edit/", views.source_edit, name="source_edit"),
     path("<int:source_id>/test/", views.source_test, name="source_test"),
+    path("webhooks/meta/", views.meta_webhook, name="meta_webhook"),
 ]

@@ -1,18 +1,25 @@
+import logging
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboards import charts
 from sources.constants import SETTINGS_GUIDES
 from sources.forms import CREATABLE_KINDS, SourceForm
 from sources.models import Source
+from sources.platforms import platform_requirements
 from sources.selectors import coverage_gaps_between, source_detail, source_list, source_overview_list
 from sources.services.accounts import ConnectionCheck, source_connection_test, source_create, source_update
+from sources.services.webhooks import WebhookRejected, meta_webhook_challenge, meta_webhook_receive
+
+logger = logging.getLogger(__name__)
 
 COVERAGE_PERIODS = {"7": 7, "30": 30, "90": 90}
 
@@ -34,14 +41,26 @@ def _render_detail(
     can_change = request.user.has_perm("sources.change_source")
     if form is None and can_change and source.is_polled:
         form = SourceForm(kind=source.kind, source=source)
+    detail = source_detail(source_id=source.pk)
     context = {
-        "detail": source_detail(source_id=source.pk),
+        "detail": detail,
         "form": form,
         "check": check,
         "can_change": can_change,
         "guide": SETTINGS_GUIDES.get(source.kind),
+        **_requirements_context(request, source.kind, source.get_kind_display()),
+        "webhook_ready": detail.webhook_ready,
     }
     return render(request, "sources/source_detail.html", context)
+
+
+def _requirements_context(request: HttpRequest, kind: str, kind_label: str) -> dict:
+    return {
+        "requirements": platform_requirements(kind),
+        "kind_label": kind_label,
+        "webhook_url": request.build_absolute_uri(reverse("sources:meta_webhook")),
+        "webhook_ready": None,
+    }
 
 
 @login_required
@@ -95,8 +114,8 @@ def source_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "kind": kind,
-        "kind_label": dict(CREATABLE_KINDS)[kind],
         "guide": SETTINGS_GUIDES.get(kind),
+        **_requirements_context(request, kind, dict(CREATABLE_KINDS)[kind]),
     }
     return render(request, "sources/source_create.html", context)
 
@@ -117,3 +136,30 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "chart": charts.coverage_chart(sources, gaps, start=start, end=end) if sources else None,
     }
     return render(request, "sources/coverage.html", context)
+
+
+# Public: Meta calls it without a session or CSRF token. A GET must carry a source's verify token and a
+# POST the app secret's signature, or it is refused with 403.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def meta_webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        try:
+            challenge = meta_webhook_challenge(
+                mode=request.GET.get("hub.mode", ""),
+                verify_token=request.GET.get("hub.verify_token", ""),
+                challenge=request.GET.get("hub.challenge", ""),
+            )
+        except WebhookRejected as refusal:
+            logger.warning("refused a Meta webhook verification: %s", refusal)
+            return HttpResponseForbidden()
+        return HttpResponse(challenge, content_type="text/plain")
+    body = request.body
+    try:
+        meta_webhook_receive(body=body, signature=request.headers.get("X-Hub-Signature-256", ""))
+    except WebhookRejected as refusal:
+        # Only the size: an unsigned body is anyone's, and may carry anything.
+        logger.warning("refused a Meta webhook notification (%d bytes): %s", len(body), refusal)
+        return HttpResponseForbidden()
+    # Stored and queued: Meta wants a quick 200, and retries (for up to a day) until it gets one.
+    return HttpResponse(status=200)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 
 from hospitallisten import launcher
@@ -22,13 +23,39 @@ def test_effective_celery_configuration():
     assert conf.broker_transport_options["visibility_timeout"] > max(conf.task_time_limit, 600) * 2
 
 
-def test_schedules_are_crontabs_that_expire():
+def test_default_schedules_are_crontabs_that_expire():
     app.loader.import_default_modules()
-    for name, entry in app.conf.beat_schedule.items():
+    assert "sources-sync-due" in settings.PERIODIC_TASK_DEFAULTS
+    for name, entry in settings.PERIODIC_TASK_DEFAULTS.items():
         assert type(entry["schedule"]).__name__ == "crontab", name
         # Each run expires within about its own interval, so a backlog never replays stale runs.
         assert 0 < entry["options"]["expires"] <= 6 * 3600, name
         assert entry["task"] in app.tasks, f"{name} names an unknown task"
+        assert entry["description"], f"{name} says what it does on the schedules page"
+
+
+def test_beat_reads_the_database_and_no_settings_schedule_is_written_over_it():
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    # The DatabaseScheduler writes beat_schedule into the database at every start, over administrators'
+    # edits; the defaults live under a name Celery does not read.
+    assert app.conf.beat_schedule == {}
+    assert not hasattr(settings, "CELERY_BEAT_SCHEDULE")
+    # Without a result backend there is nothing to clean; set, beat would add celery.backend_cleanup.
+    assert app.conf.result_expires is None
+
+
+def test_docker_compose_starts_the_database_scheduler_and_installs_the_defaults():
+    services = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())["services"]
+    beat = services["beat"]["command"]
+    assert beat[:4] == ["celery", "-A", "hospitallisten", "beat"]
+    assert beat[beat.index("--scheduler") + 1] == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert "--schedule" not in beat
+    # Installed after the tables exist and before beat starts (beat waits for migrate to complete).
+    assert (
+        "manage.py migrate --noinput && python manage.py setup_periodic_tasks"
+        in services["migrate"]["command"][-1]
+    )
+    assert services["beat"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import environ
 import psycopg2
 import pytest
 import redis
+from django.conf import settings
 from kombu import Connection
 
 from hospitallisten import launcher
@@ -49,6 +50,13 @@ def test_embedded_postgres_and_redis_start_and_answer(tmp_path, monkeypatch):
     with Connection(redis_url) as broker:
         broker.ensure_connection(max_retries=3)
     keep_alive.clear()
+
+
+def test_the_scheduler_reads_its_schedule_from_the_database():
+    command = launcher.beat_command(Path("/venv/bin"))
+    assert command[:4] == ["/venv/bin/celery", "-A", "hospitallisten", "beat"]
+    assert command[command.index("--scheduler") + 1] == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert "--schedule" not in command  # No schedule file: the database is the one copy.
 
 
 def _free_port() -> int:
@@ -98,6 +106,10 @@ def test_the_run_command_fills_the_dashboard_with_demo_data_through_the_worker(f
             except psycopg2.Error:
                 continue  # Still migrating.
         assert count >= 3000
+        connection = psycopg2.connect(fresh_database)
+        with closing(connection), connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM django_celery_beat_periodictask WHERE enabled")
+            assert {name for (name,) in cursor.fetchall()} >= set(settings.PERIODIC_TASK_DEFAULTS)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as response:
             assert response.status == 200
     finally:

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_celery_beat.models import PeriodicTask
 
 from administration import roles
 from api.services import integration_token_create
 from clusters.models import Cluster
 from enrichment.models import RetagJob
+from schedules.services import periodic_tasks_install_defaults
 from sources.models import Source
 from tests.factories import MentionFactory, SourceFactory, TrackedTermFactory, UserFactory
 from tests.triage.factories import ComplaintFactory
@@ -200,6 +202,8 @@ MATRIX: list[Row] = [
         method="post",
     ),
     # Settings: outbound webhooks. The secret page answers the POST itself (shown once, never redirected).
+    Row("schedules:periodic_task_list", allowed(*ADMINS)),
+    Row("schedules:periodic_task_edit", allowed(*ADMINS), kwargs={"task_id": Obj("periodic_task")}),
     Row("webhooks:endpoint_list", allowed(*ADMINS)),
     Row("webhooks:endpoint_create", allowed(*ADMINS)),
     Row("webhooks:endpoint_detail", allowed(*ADMINS), kwargs={"endpoint_id": Obj("webhook_endpoint")}),
@@ -226,6 +230,10 @@ MATRIX: list[Row] = [
         kwargs={"delivery_id": Obj("webhook_delivery")},
         method="post",
     ),
+    # Public: Meta's Instagram webhook. Signed in or not, a verification without a source's verify token
+    # and a notification without the app secret's signature are refused alike (tests/sources has the rest).
+    Row("sources:meta_webhook", everyone(403)),
+    Row("sources:meta_webhook", everyone(403), method="post", data={"object": "instagram"}),
     # Public: an invitation link checks its own token (this one is not valid, and says so).
     Row("administration:invitation_accept", everyone(200), kwargs={"uidb64": "MQ", "token": "not-a-token"}),
     # Signing in and out.
@@ -265,6 +273,7 @@ def _role_group(role: str) -> Group:
 def objects(db, user_with_role):
     """One of everything the URLs take an id of."""
     complaint = ComplaintFactory(text="Waited six hours in the ER")
+    periodic_tasks_install_defaults()
     endpoint, _ = endpoint_create(
         user=None, name="CRM", url="https://crm.example.org/hook", events=[Event.STATUS_CHANGED]
     )
@@ -287,6 +296,7 @@ def objects(db, user_with_role):
         "webhook_delivery": Delivery.objects.create(
             endpoint=endpoint, event=Event.STATUS_CHANGED, payload={}
         ),
+        "periodic_task": PeriodicTask.objects.get(name="sources-sync-due"),
         "integration_token": integration_token_create(
             actor=None, name="CRM", role=_role_group(MARKETING), scope="read"
         ).integration,
@@ -322,7 +332,15 @@ def test_with_approval_off_a_drafter_may_post_without_an_approver(objects, clien
     assert client_as(PATIENT_EXPERIENCE).post(url).status_code == 302
 
 
-@pytest.mark.parametrize("row", [row for row in MATRIX if row.method == "post"], ids=lambda row: row.id)
+# Actions that answer POST only; a URL that also has a GET row (a webhook) answers both.
+POST_ONLY = [
+    row
+    for row in MATRIX
+    if row.method == "post" and not any(r.url_name == row.url_name and r.method == "get" for r in MATRIX)
+]
+
+
+@pytest.mark.parametrize("row", POST_ONLY, ids=lambda row: row.id)
 def test_actions_refuse_get(row, objects, client_as):
     kwargs = {key: objects[v.name].pk if isinstance(v, Obj) else v for key, v in row.kwargs.items()}
     assert client_as(ADMIN).get(reverse(row.url_name, kwargs=kwargs)).status_code == 405

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models.functions import Lower
 
+from tracking.locales import language_code, region_code
 from tracking.models import Clinician, Department, HealthSystem, Hospital, Location, TrackedTerm
 from tracking.query import QuerySyntaxError, term_query
 
@@ -123,10 +124,24 @@ class TrackedTermForm(_HospitalPartForm):
             self.fields[name].empty_label = "— the whole hospital —"
 
     def clean_language(self) -> str:
-        return self.cleaned_data["language"].strip().lower()
+        value = self.cleaned_data["language"].strip()
+        code = language_code(value)
+        if value and (not code or len(value) != 2):
+            raise forms.ValidationError(
+                f"“{value}” is not an ISO 639-1 language code: use two letters, such as en or es, and put "
+                "the country in Region."
+            )
+        return code
 
     def clean_region(self) -> str:
-        return self.cleaned_data["region"].strip().upper()
+        value = self.cleaned_data["region"].strip()
+        code = region_code(value)
+        if value and not code:
+            hint = " (the United Kingdom is GB)" if value.upper() == "UK" else ""
+            raise forms.ValidationError(
+                f"“{value}” is not an ISO 3166-1 country code: use two letters, such as US or MX{hint}."
+            )
+        return code
 
     def clean(self):
         cleaned = super().clean()

@@ -144,14 +144,14 @@ class TrackedTerm(models.Model):
     language = models.CharField(
         max_length=8,
         blank=True,
-        help_text="ISO 639-1 code (en, es): posts a platform reports in another language do not match. "
-        "Empty: any.",
+        help_text="ISO 639-1 code (en, es): sources that can search by language ask for it, and posts a "
+        "platform reports in another language do not match. Empty: any.",
     )
     region = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166 country code (US, GB) where the name is used. For reference: each source keeps "
-        "its own region setting.",
+        help_text="ISO 3166-1 country code (US, MX) where the name is used: sources that can search by "
+        "country ask for it. Empty: the source's own setting.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from mentions.models import Mention
+from tracking.locales import language_code, region_code
 from tracking.matching import TermMatcher, TermSpec
 from tracking.models import BackfillJob, Clinician, Department, HealthSystem, Hospital, Location, TrackedTerm
 from tracking.query import QuerySyntaxError, term_query
@@ -15,25 +16,40 @@ def term_matcher_build() -> TermMatcher:
     """A matcher over every active tracked term, each with its query (its name when the query is blank)."""
     terms = TrackedTerm.objects.filter(is_active=True).only("id", "hospital_id", "text", "query", "language")
     return TermMatcher(
-        TermSpec(id=t.id, hospital_id=t.hospital_id, text=t.text, query=t.query, language=t.language.lower())
+        TermSpec(
+            id=t.id, hospital_id=t.hospital_id, text=t.text, query=t.query, language=language_code(t.language)
+        )
         for t in terms
     )
 
 
-def hospital_search_terms() -> dict[tuple[int, str], list[str]]:
-    """Each active term's query, in the canonical query language, by (hospital id, slug): what connectors
-    translate into each platform's search. A term whose stored query cannot be read is left out."""
-    terms: dict[tuple[int, str], list[str]] = {}
+@dataclass(frozen=True, slots=True)
+class SearchTerm:
+    """A term as the connectors search for it: its query in the canonical query language, and the
+    language and region it is limited to (normalized codes; blank: any)."""
+
+    query: str
+    language: str = ""
+    region: str = ""
+
+
+def hospital_search_terms() -> dict[tuple[int, str], list[SearchTerm]]:
+    """Each active term, by (hospital id, slug): what connectors translate into each platform's search.
+    A term whose stored query cannot be read is left out; a language or region that is not a valid code
+    (saved before the editor checked them) counts as none."""
+    terms: dict[tuple[int, str], list[SearchTerm]] = {}
     rows = TrackedTerm.objects.filter(is_active=True).order_by("hospital__slug", "id")
-    for term_id, hospital_id, slug, text, query in rows.values_list(
-        "id", "hospital_id", "hospital__slug", "text", "query"
+    for term_id, hospital_id, slug, text, query, language, region in rows.values_list(
+        "id", "hospital_id", "hospital__slug", "text", "query", "language", "region"
     ):
         try:
             effective = str(term_query(text, query))
         except QuerySyntaxError as error:
             logger.warning("not searching for tracked term %s: its query cannot be read: %s", term_id, error)
             continue
-        terms.setdefault((hospital_id, slug), []).append(effective)
+        terms.setdefault((hospital_id, slug), []).append(
+            SearchTerm(query=effective, language=language_code(language), region=region_code(region))
+        )
     return terms
 
 

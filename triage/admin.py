@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from administration.models import ConfigChange
 from administration.services import config_change_record
+from triage.forms import OnCallContactForm
 from triage.models import (
     AuditEntry,
     Case,
@@ -121,6 +122,7 @@ class OnCallContactAdmin(admin.ModelAdmin):
     """The on-call rota. Changes go to the configuration history; the webhook address is kept as a secret
     (incoming-webhook URLs carry their token)."""
 
+    form = OnCallContactForm
     list_display = ["name", "email", "on_call", "on_call_from", "on_call_until"]
     list_filter = ["on_call"]
     search_fields = ["name", "email"]

@@ -53,4 +53,5 @@ def queue_filter_kwargs(cleaned: dict) -> dict:
         "view": cleaned.get("view") or None,
         "cluster": cleaned.get("cluster"),
         "location": cleaned.get("location"),
+        "updated_since": cleaned.get("updated_since"),
     }

@@ -3,10 +3,12 @@ from django.contrib.auth import get_user_model
 
 from clusters.models import Cluster
 from enrichment.taxonomy import Category, Severity
+from mentions.filters import UPDATED_SINCE_HELP, UPDATED_SINCE_INVALID
 from mentions.models import Mention, Platform
 from tracking.models import Hospital, Location
 from triage.models import OnCallContact, QueueItem, Reply, Team
 from triage.selectors import SavedView, SlaState
+from webhooks.destinations import UnsafeDestination, endpoint_url_check
 
 OPEN_OR_CLOSED = [("open", "Open"), ("closed", "Closed"), ("all", "Any status")] + list(
     QueueItem.Status.choices
@@ -37,6 +39,14 @@ class QueueFilterForm(forms.Form):
     )
     assignee = forms.ModelChoiceField(queryset=_people(), required=False, empty_label="Anyone")
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any team")
+    # For integrations syncing incrementally (the API); hidden on the page.
+    updated_since = forms.DateTimeField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Updated since",
+        help_text=UPDATED_SINCE_HELP,
+        error_messages={"invalid": UPDATED_SINCE_INVALID},
+    )
 
 
 class AssignForm(forms.Form):
@@ -157,3 +167,29 @@ class LinkDecisionForm(forms.Form):
 class EscalateForm(forms.Form):
     contact = forms.ModelChoiceField(queryset=OnCallContact.objects.all(), empty_label=None)
     note = forms.CharField(required=False, max_length=1000, label="Note for the contact")
+
+
+class OnCallContactForm(forms.ModelForm):
+    """The on-call rota's admin form: the webhook URL is refused, as a form error, wherever a webhook
+    endpoint's would be (webhooks/destinations.py: loopback, private and metadata addresses)."""
+
+    webhook_url = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        label="Webhook URL",
+        help_text=OnCallContact._meta.get_field("webhook_url").help_text,
+    )
+
+    class Meta:
+        model = OnCallContact
+        fields = ["name", "email", "webhook_url", "on_call", "on_call_from", "on_call_until"]
+
+    def clean_webhook_url(self) -> str:
+        url = self.cleaned_data["webhook_url"]
+        if url:
+            try:
+                endpoint_url_check(url)
+            except UnsafeDestination as error:
+                raise forms.ValidationError(str(error), code="unsafe_destination") from None
+        return url

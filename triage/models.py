@@ -156,6 +156,8 @@ class QueueItem(models.Model):
     )
     # Not auto_now_add: services pass their own clock so the SLA start and due times agree exactly.
     created_at = models.DateTimeField(default=timezone.now)
+    # Moves with every change on the item's audit trail (notes and replies too) and with its copies of the
+    # mention's tags; bulk writes set it themselves. The API's updated_since filters on it.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,6 +210,8 @@ class QueueItem(models.Model):
             # Every page of closed or all items, and the response-time report by period.
             models.Index(fields=["-priority", "id"], name="queueitem_priority"),
             models.Index(fields=["created_at"], name="queueitem_created"),
+            # The API's updated_since: an integration syncing what changed since its last run.
+            models.Index(fields=["updated_at"], name="queueitem_updated"),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +220,13 @@ class QueueItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def external_case_link(self) -> str:
+        """The external case's URL when it is safe to link to. The API accepts only http(s) links, but a row
+        written another way (the Django admin, a restore) could hold javascript: or data:."""
+        url = self.external_case_url.strip()
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 class Note(models.Model):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
 from mentions.models import Mention
+from sources.connectors.linkedin import comment_url as linkedin_comment_url
 from triage.models import CLOSED_STATUSES, OPEN_STATUSES, QueueItem, ReplyTemplate
 
 # Less than this share of the target's time left counts as "due soon".
@@ -110,13 +111,15 @@ def queue_item_list(
     view: str | None = None,
     cluster=None,
     location=None,
+    updated_since: datetime | None = None,
     now: datetime | None = None,
 ):
     """Queue items, most urgent first (priority, then id), ready for the queue page.
 
     status: a status value, "open" (the default when None: new, assigned, in progress, replied), "closed"
     or "all". sla_state (on_track / due_soon / breached) only matches open items. view: a SavedView.
-    hospital, assignee, team, cluster and location take an instance or an id. now freezes the SLA clock
+    hospital, assignee, team, cluster and location take an instance or an id. updated_since keeps items
+    changed at or after that time (QueueItem.updated_at). now freezes the SLA clock
     (tests); by default the database's now() is used. Each row carries sla_due and sla_state.
     """
     items = QueueItem.objects.select_related(
@@ -139,6 +142,8 @@ def queue_item_list(
         "team": team,
     }
     items = items.filter(**{lookup: value for lookup, value in filters.items() if value is not None})
+    if updated_since is not None:
+        items = items.filter(updated_at__gte=updated_since)
     if cluster is not None:
         items = items.filter(mention__cluster_member__cluster=cluster)
     if location is not None:
@@ -425,12 +430,43 @@ def _bluesky_parent(raw: dict) -> tuple[str, str, str] | None:
     return uri, f"https://bsky.app/profile/{match[0]}/post/{match[2]}", "a reply to a Bluesky post"
 
 
-_PARENT_READERS = {"x": _x_parent, "reddit": _reddit_parent, "bluesky": _bluesky_parent}
+def _youtube_parent(raw: dict) -> tuple[str, str, str] | None:
+    snippet = raw.get("snippet") if isinstance(raw.get("snippet"), dict) else {}
+    video = str(snippet.get("videoId") or "")
+    parent = str(snippet.get("parentId") or "")
+    if raw.get("kind") != "youtube#comment" or not video:
+        return None
+    watch = f"https://www.youtube.com/watch?v={video}"
+    if parent:
+        return parent, f"{watch}&lc={parent}", "a reply to a YouTube comment"
+    title = str(raw.get("video_title") or "")
+    # A video found by search is stored as a mention "video:<id>", so the item links to it.
+    return f"video:{video}", watch, f"a comment on the video “{title}”" if title else "a comment on a video"
+
+
+def _linkedin_parent(raw: dict) -> tuple[str, str, str] | None:
+    parent = str(raw.get("parentComment") or "")
+    if parent.startswith("urn:li:comment:"):
+        return parent, linkedin_comment_url(parent), "a reply to a LinkedIn comment"
+    post = str(raw.get("post_urn") or "")
+    if post.startswith("urn:li:"):
+        return post, f"https://www.linkedin.com/feed/update/{post}/", "a comment on the page's LinkedIn post"
+    return None
+
+
+_PARENT_READERS = {
+    "x": _x_parent,
+    "reddit": _reddit_parent,
+    "bluesky": _bluesky_parent,
+    "youtube": _youtube_parent,
+    "linkedin": _linkedin_parent,
+}
 
 
 def queue_item_thread_parent(*, item: QueueItem) -> ThreadParent | None:
     """The post the item's post answers, where the platform's payload says so (X replies and threads,
-    Reddit comments, Bluesky replies); None for a post that starts its own thread."""
+    Reddit comments, Bluesky replies, YouTube and LinkedIn comments and replies); None for a post that
+    starts its own thread."""
     from mentions.models import Mention
 
     mention = item.mention

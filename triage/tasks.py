@@ -9,6 +9,7 @@ from sources.connectors.base import TransientConnectorError
 from sources.tasks import retry_countdown
 from triage.models import Escalation, Reply
 from triage.services.escalation import EscalationNotifyError, escalation_notify, escalation_notify_give_up
+from triage.services.escalation_sweeper import escalations_sweep
 from triage.services.replies import ReplySendInProgress, reply_send, reply_send_give_up
 from triage.services.reply_sweeper import replies_sweep_stuck
 
@@ -80,4 +81,19 @@ def replies_sweep_stuck_task() -> None:
             result.sent,
             result.failed,
             result.unresolved,
+        )
+
+
+# Sends only under escalation_notify's claim and sent stamps, so a run overlapping a notify task (or a
+# second run) never tells a contact twice.
+@shared_task(name="triage.escalations_sweep", acks_late=True, soft_time_limit=240, time_limit=290)
+def escalations_sweep_task() -> None:
+    result = escalations_sweep()
+    if result:
+        logger.warning(
+            "escalations caught up: made %s, notified %s, failed %s, handed to retries %s",
+            result.escalated,
+            result.notified,
+            result.failed,
+            result.retrying,
         )

@@ -2,6 +2,7 @@ from django import forms
 
 from enrichment.taxonomy import Category, Severity
 from tracking.models import Hospital
+from webhooks.destinations import UnsafeDestination, endpoint_url_check
 from webhooks.models import Event
 
 
@@ -28,3 +29,11 @@ class EndpointForm(forms.Form):
         label="Minimum severity",
         help_text="Cluster events have no severity and are not held back by it.",
     )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            endpoint_url_check(url)
+        except UnsafeDestination as error:
+            raise forms.ValidationError(str(error), code="unsafe_destination") from None
+        return url

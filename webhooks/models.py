@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from enrichment.taxonomy import Category, Severity
+from sources.fields import EncryptedJSONField
 
 
 class Event(models.TextChoices):
@@ -24,8 +25,9 @@ class Endpoint(models.Model):
 
     name = models.CharField(max_length=120)
     url = models.URLField(max_length=1000, help_text="Where deliveries are POSTed (https in production).")
-    # The signing secret, Fernet-encrypted like source credentials; shown in full only once, at creation.
-    secret_encrypted = models.TextField()
+    # The signing secret as {"secret": "whsec_…"}, Fernet-encrypted in the column like source credentials
+    # (and re-encrypted with them after a key rotation); shown in full only once, at creation.
+    secret = EncryptedJSONField()
     events = ArrayField(models.CharField(max_length=40, choices=Event.choices))
     hospital = models.ForeignKey(
         "tracking.Hospital",
@@ -56,6 +58,7 @@ class Endpoint(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        verbose_name = "webhook endpoint"
 
     def __str__(self) -> str:
         return self.name
@@ -87,12 +90,23 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Until then a task holds the pending delivery: a few minutes for the hand-off to the broker after the
+    # commit, then (once handed off, and after each retryable failure) longer than any retry wait and the
+    # broker's own redelivery. Still pending after it, the task was lost (the broker was down or dropped
+    # it), and webhook_deliveries_sweep queues the delivery again. Null once it succeeded or failed for good.
+    sweep_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             # The endpoint page lists its latest deliveries.
             models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_created"),
+            # The sweeper's one query, run every few minutes: only the (few) pending rows are indexed.
+            models.Index(
+                fields=["sweep_after"],
+                name="delivery_pending_sweep_after",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

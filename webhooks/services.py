@@ -14,13 +14,17 @@ from functools import partial
 
 import requests
 import urllib3
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from administration.models import ConfigChange
 from administration.services import config_change_record
 from enrichment.taxonomy import SEVERITY_RANK
-from sources.crypto import decrypt_json, encrypt_json
+from hospitallisten.lib.tasks import task_send_or_log
+from sources.crypto import CredentialsUnreadable
+from sources.fields import UnreadableCredentials
+from webhooks.destinations import UnsafeDestination, checked_session, delivery_url_check
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint
 from webhooks.signing import (
     DELIVERY_HEADER,
@@ -41,8 +45,23 @@ SNIPPET_LENGTH = 500
 # Worth trying again later: the receiver is down, overloaded or asks us to slow down. Other 4xx (and
 # redirects, which are not followed) will not fix themselves.
 TRANSIENT_STATUSES = {408, 425, 429}
+# A delivery's task is handed to the broker right after the commit and starts within seconds; one not handed
+# off after this long never will be (the broker was down), and webhook_deliveries_sweep queues it again.
+SWEEP_GRACE = timedelta(minutes=5)
+# How many lost deliveries one sweep queues again; the rest wait for the next run, minutes later.
+SWEEP_LIMIT = 500
 
 ENDPOINT_FIELDS = ["name", "url", "events", "hospital_id", "category", "min_severity", "is_enabled"]
+
+
+def task_lease() -> timedelta:
+    """How long a delivery handed to a task is left to it before the sweeper takes the task as lost: past the
+    broker's redelivery of a task whose worker died (its visibility timeout) plus the longest retry wait, so
+    a task still retrying, or about to be redelivered, is never doubled."""
+    from sources.tasks import MAX_RETRY_COUNTDOWN  # sources.tasks imports this module, through ingest.
+
+    visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return timedelta(seconds=visibility_timeout + MAX_RETRY_COUNTDOWN)
 
 
 class DeliveryTransientError(Exception):
@@ -57,7 +76,10 @@ class DeliveryTransientError(Exception):
 
 
 def endpoint_secret(endpoint: Endpoint) -> str:
-    return decrypt_json(endpoint.secret_encrypted)["secret"]
+    """The signing secret. Raises CredentialsUnreadable when no configured key opens it."""
+    if isinstance(endpoint.secret, UnreadableCredentials):
+        raise CredentialsUnreadable()
+    return endpoint.secret["secret"]
 
 
 def endpoint_create(
@@ -76,7 +98,7 @@ def endpoint_create(
             hospital=hospital,
             category=category,
             min_severity=min_severity,
-            secret_encrypted=encrypt_json({"secret": secret}),
+            secret={"secret": secret},
             created_by=user,
         )
         endpoint.full_clean()
@@ -142,7 +164,8 @@ def endpoint_enable(*, endpoint: Endpoint, user) -> Endpoint:
     """Turn an endpoint on, or resume a paused one: the failure count starts again and the deliveries held
     while it was paused are sent.
 
-    Updates the Endpoint; writes a ConfigChange; enqueues one task per pending delivery.
+    Updates the Endpoint and its pending Deliveries; writes a ConfigChange; enqueues one task per pending
+    delivery.
     """
 
     def apply() -> None:
@@ -150,9 +173,14 @@ def endpoint_enable(*, endpoint: Endpoint, user) -> Endpoint:
         endpoint.paused_at, endpoint.paused_reason = None, ""
         endpoint.consecutive_failures, endpoint.failing_since = 0, None
 
-    _change(endpoint, user=user, apply=apply)
-    pending = list(endpoint.deliveries.filter(status=Delivery.Status.PENDING).values_list("pk", flat=True))
-    transaction.on_commit(partial(_enqueue, pending))
+    with transaction.atomic():
+        _change(endpoint, user=user, apply=apply)
+        pending = endpoint.deliveries.filter(status=Delivery.Status.PENDING)
+        pending_ids = list(pending.values_list("pk", flat=True))
+        # Committed with the resume, so the sweeper never sees the held deliveries as lost before the
+        # tasks queued here had their chance.
+        pending.update(sweep_after=timezone.now() + SWEEP_GRACE)
+        transaction.on_commit(partial(_enqueue, pending_ids))
     return endpoint
 
 
@@ -174,7 +202,7 @@ def endpoint_secret_rotate(*, endpoint: Endpoint, user) -> str:
     secret = secret_generate()
 
     def apply() -> None:
-        endpoint.secret_encrypted = encrypt_json({"secret": secret})
+        endpoint.secret = {"secret": secret}
 
     _change(endpoint, user=user, apply=apply, secret_changed=True)
     return secret
@@ -226,7 +254,14 @@ def webhook_deliveries_create(
         event_id = uuid.uuid4()
         body = {"id": str(event_id), "event": event, "created_at": now.isoformat(), "data": data}
         deliveries += [
-            Delivery(endpoint=endpoint, event=event, event_id=event_id, payload=body, created_at=now)
+            Delivery(
+                endpoint=endpoint,
+                event=event,
+                event_id=event_id,
+                payload=body,
+                created_at=now,
+                sweep_after=now + SWEEP_GRACE,
+            )
             for endpoint in endpoints
             if endpoint_matches(endpoint, data)
         ]
@@ -239,8 +274,57 @@ def webhook_deliveries_create(
 def _enqueue(delivery_ids: Iterable[int], *, replay: bool = False) -> None:
     from webhooks.tasks import webhook_delivery_send_task
 
+    handed_off = []
     for delivery_id in delivery_ids:
-        webhook_delivery_send_task.delay(delivery_id, replay=replay)
+        # The deliveries are saved as pending either way; raising would also cut short the caller's other
+        # follow-ups (the enrichment task queues complaints, then emits, then clusters). After one failure
+        # the broker is down: the rest would only wait out the same publish retries.
+        if not task_send_or_log(
+            webhook_delivery_send_task,
+            delivery_id,
+            replay=replay,
+            fallback="the deliveries stay pending; the webhooks-deliveries-sweep task queues them again",
+        ):
+            break
+        handed_off.append(delivery_id)
+    if handed_off:
+        # Now in the broker's hands: the sweeper leaves them to their task however long the queue is.
+        Delivery.objects.filter(pk__in=handed_off, status=Delivery.Status.PENDING).update(
+            sweep_after=timezone.now() + task_lease()
+        )
+
+
+def webhook_deliveries_sweep(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Queue again the pending deliveries of active endpoints whose task was lost (Delivery.sweep_after
+    passed), oldest first and at most `limit`; returns how many. One query when there is nothing to do.
+
+    Updates their sweep_after; enqueues one task each after commit.
+    """
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING,
+            sweep_after__lt=now,
+            endpoint__is_enabled=True,
+            endpoint__paused_at__isnull=True,
+        )
+        .order_by("sweep_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not due:
+        return 0
+    with transaction.atomic():
+        # skip_locked: rows a sweep running at the same time holds are its to queue. Re-checked under the
+        # lock, so a delivery that sweep already queued (sweep_after moved on) is not queued twice.
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=due, status=Delivery.Status.PENDING, sweep_after__lt=now)
+            .values_list("pk", flat=True)
+        )
+        # A grace again: if the broker is still down, the next sweep tries once this has passed.
+        Delivery.objects.filter(pk__in=claimed).update(sweep_after=now + SWEEP_GRACE)
+        transaction.on_commit(partial(_enqueue, claimed))
+    return len(claimed)
 
 
 # --- Sending --------------------------------------------------------------------------------------------
@@ -286,18 +370,26 @@ def webhook_delivery_send(*, delivery_id: int, last_attempt: bool = True, replay
         SIGNATURE_HEADER: signature_header(secret=endpoint_secret(endpoint), timestamp=timestamp, body=body),
     }
     started_at, clock = timezone.now(), time.monotonic()
-    response, error, snippet = None, "", ""
+    response, error, snippet, refused = None, "", "", False
     try:
+        delivery_url_check(endpoint.url)
         # Streamed, so a receiver answering with a huge body costs us only the snippet we keep.
-        with requests.post(
-            endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=REQUEST_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
-        ) as response:
+        with (
+            checked_session() as session,
+            session.post(
+                endpoint.url,
+                data=body,
+                headers=headers,
+                timeout=REQUEST_TIMEOUT,
+                allow_redirects=False,
+                stream=True,
+            ) as response,
+        ):
             snippet = response.raw.read(SNIPPET_LENGTH * 4, decode_content=True).decode("utf-8", "replace")
+    except UnsafeDestination as exc:
+        # Nothing was sent. Not retried: a later attempt may resolve differently, but is refused the same way.
+        logger.warning("endpoint %s: delivery %s refused: %s", endpoint.pk, delivery.pk, exc)
+        response, error, refused = None, str(exc), True
     except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         # urllib3's errors come from reading the streamed answer.
         error = f"{type(exc).__name__}: {exc}"
@@ -307,7 +399,9 @@ def webhook_delivery_send(*, delivery_id: int, last_attempt: bool = True, replay
         error = f"HTTP {response.status_code}" + (
             " (redirects are not followed)" if response.is_redirect else ""
         )
-    transient = response is None or response.status_code in TRANSIENT_STATUSES or response.status_code >= 500
+    transient = not refused and (
+        response is None or response.status_code in TRANSIENT_STATUSES or response.status_code >= 500
+    )
     final = succeeded or last_attempt or not transient
     _attempt_record(
         delivery,
@@ -345,6 +439,8 @@ def _attempt_record(
         )
         delivery.attempts += 1
         delivery.last_attempt_at = started_at
+        # Left to the task's retry while it may come; no longer the sweeper's concern once final.
+        delivery.sweep_after = None if final else now + task_lease()
         if succeeded:
             delivery.status, delivery.delivered_at = Delivery.Status.SUCCEEDED, now
             endpoint.consecutive_failures, endpoint.failing_since = 0, None
@@ -354,7 +450,7 @@ def _attempt_record(
             if final:
                 delivery.status = Delivery.Status.FAILED
                 endpoint.consecutive_failures += 1
-        delivery.save(update_fields=["attempts", "last_attempt_at", "status", "delivered_at"])
+        delivery.save(update_fields=["attempts", "last_attempt_at", "status", "delivered_at", "sweep_after"])
         fields = ["consecutive_failures", "failing_since", "last_success_at", "updated_at"]
         if not succeeded and endpoint.paused_at is None and _keeps_failing(endpoint, now=now):
             _pause(endpoint, now=now)

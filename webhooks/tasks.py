@@ -6,7 +6,7 @@ from celery import shared_task
 
 from sources.tasks import retry_countdown
 from webhooks.models import Delivery
-from webhooks.services import DeliveryTransientError, webhook_delivery_send
+from webhooks.services import DeliveryTransientError, webhook_deliveries_sweep, webhook_delivery_send
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +31,11 @@ def webhook_delivery_send_task(self, delivery_id: int, replay: bool = False) -> 
     except DeliveryTransientError as error:
         countdown = retry_countdown(retries=self.request.retries, retry_after=error.retry_after)
         raise self.retry(exc=error, countdown=countdown) from error
+
+
+# Queues again the deliveries whose task was lost (webhook_deliveries_sweep); cheap when there are none.
+@shared_task(name="webhooks.webhook_deliveries_sweep", soft_time_limit=120, time_limit=180)
+def webhook_deliveries_sweep_task() -> None:
+    queued = webhook_deliveries_sweep()
+    if queued:
+        logger.warning("queued again %d webhook deliveries whose send task was lost", queued)

@@ -33,6 +33,9 @@ from mentions.models import Mention
 logger = logging.getLogger(__name__)
 
 ASSIGN_CHUNK_SIZE = 500
+# Complaints tagged this long ago and still without a cluster lost their assign task (for example to a
+# broker outage); younger ones probably have theirs in flight.
+UNASSIGNED_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,33 @@ def clusters_assign(*, mention_ids: Sequence[int]) -> AssignResult:
         )
         clusters_rebuild_rollup(cluster_ids=touched)
     return AssignResult(joined=joined, started=started)
+
+
+def clusters_assign_pending(*, now: datetime | None = None) -> int:
+    """Place recent complaints that were tagged a while ago and have no cluster yet; returns how many were
+    found (clusters_assign may still skip some, for example if a worker placed them meanwhile).
+
+    The catch-up for lost assign tasks. It looks only at mentions posted in the last
+    CLUSTERS_CATCH_UP_DAYS, a range of the posted_at index, so a run with nothing to do is one short query;
+    older complaints are placed by the next re-clustering, which looks at the whole window. At most
+    CLUSTERS_CATCH_UP_LIMIT a run, newest first; the rest at the next run. Writes as clusters_assign.
+    """
+    config = cluster_settings()
+    now = now or timezone.now()
+    missing = list(
+        Mention.objects.filter(
+            is_complaint=True,
+            match_status=Mention.MatchStatus.MATCHED,
+            posted_at__gte=now - timedelta(days=config.catch_up_days),
+            enriched_at__lt=now - UNASSIGNED_GRACE,
+            cluster_member__isnull=True,
+        )
+        .order_by("-posted_at")
+        .values_list("pk", flat=True)[: config.catch_up_limit]
+    )
+    for start in range(0, len(missing), ASSIGN_CHUNK_SIZE):
+        clusters_assign(mention_ids=missing[start : start + ASSIGN_CHUNK_SIZE])
+    return len(missing)
 
 
 def _active_pools(hospital_ids: set[int | None]) -> dict[int | None, _Pool]:

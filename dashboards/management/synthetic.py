@@ -187,6 +187,7 @@ COLUMNS = (
     "enriched_at",
     "enrichment_error",
     "triage_status",
+    "updated_at",
 )
 NULL = "\\N"
 
@@ -413,6 +414,7 @@ def _batch(rng: np.random.Generator, plan: _Plan, *, seconds: np.ndarray, first_
         np.where(tagged, np.array(_timestamps(collected + 20)), NULL).tolist(),
         np.where(tagged, "", "Synthetic: left untagged on purpose").tolist(),
         [Mention.TriageStatus.NEW.value] * n,
+        _timestamps(collected + 20),  # Last changed when it was tagged.
     ]
     buffer = io.StringIO()
     buffer.writelines(f"{line}\n" for line in map("\t".join, zip(*columns, strict=True)))

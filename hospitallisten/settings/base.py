@@ -16,7 +16,7 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=False)
 # A missing secret must stop a production start; only DEBUG gets a throwaway key.
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
-# Fernet keys that encrypt source credentials at rest (Source.credentials), comma-separated. The first
+# Fernet keys that encrypt secrets at rest (Source.credentials, webhook secrets), comma-separated. The first
 # encrypts; all of them decrypt, so a new key goes first and the old one stays until
 # `manage.py source_credentials_reencrypt` has run. Like SECRET_KEY, no default outside DEBUG; bin/run
 # generates a key of its own once and keeps it in var/field-encryption.key.
@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    # The periodic tasks' schedules, kept in the database so they can be changed on the settings pages.
+    "django_celery_beat",
     "tracking",
     "mentions",
     "sources",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "administration",
     "api",
     "webhooks",
+    "schedules",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +107,14 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Postgres checks every this many milliseconds that the client of a running query is still there, and
+# cancels the query if not (a killed worker, a closed page), instead of running it to the end. 0 turns it off.
+# A value already given in DATABASE_URL's options wins.
+_check_interval = env.int("DB_CLIENT_CONNECTION_CHECK_INTERVAL", default=1000)
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+if "client_connection_check_interval" not in _database_options.get("options", ""):
+    _check_option = f"-c client_connection_check_interval={_check_interval}"
+    _database_options["options"] = " ".join(filter(None, [_database_options.get("options"), _check_option]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -237,52 +248,103 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up would close the database connection around every task; this many tasks lets
+# hospitallisten.celery apply CONN_MAX_AGE and the health checks instead, as for web requests.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Keep the hard time limit and the largest retry countdown (600 s) well below this,
 # or Redis redelivers a still-running task to a second worker.
 # Lowered only by the fault-injection tests, to see a killed worker's task redelivered within seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)}
 
-# All periodic work, in one place. Crontab only; each entry expires after its interval
-# so a backlog after downtime does not run stale polls in a burst.
-CELERY_BEAT_SCHEDULE = {
+# Beat reads its schedule from the database (django-celery-beat), so administrators can change it on the
+# schedules settings page without a deploy. There is no CELERY_BEAT_SCHEDULE on purpose: the
+# DatabaseScheduler writes that setting over the database at every start, undoing their edits.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# No result backend, so nothing to clean up; left set, beat would add a daily celery.backend_cleanup task.
+CELERY_RESULT_EXPIRES = None
+
+# Every periodic task's default schedule, in one place. `manage.py setup_periodic_tasks` installs the entries
+# the database lacks and never touches one already there, so an administrator's edit stays. Crontab only;
+# each entry expires after its interval so a backlog after downtime does not run stale polls in a burst.
+# Each source's own poll interval is not here: it is set on the source, and sources-sync-due starts a poll
+# of each source that is due.
+PERIODIC_TASK_DEFAULTS = {
     "sources-sync-due": {
         "task": "sources.sources_sync_due",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
+        "description": "Checks which sources are due a poll and polls them. Each source's own poll interval "
+        "is set on the source's page; this only sets how often the check runs.",
     },
     "enrichment-pending": {
         "task": "enrichment.mentions_enrich_pending",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
+        "description": "Classifies mentions still untagged a while after they were stored (their "
+        "classification was lost, for example while the broker was down).",
+    },
+    # Two minutes after enrichment-pending, so complaints it re-tags are placed in the same cycle.
+    "clusters-assign-pending": {
+        "task": "clusters.clusters_assign_pending",
+        "schedule": crontab(minute="2-59/5"),
+        "options": {"expires": 280},
+        "description": "Places recent complaints in clusters when their placement was lost (for example "
+        "while the broker was down), instead of waiting for the next re-clustering.",
     },
     # Staggered off the hour so re-clustering does not land on the same minute as other hourly work.
     "clusters-recluster": {
         "task": "clusters.clusters_recluster",
         "schedule": crontab(minute=17, hour="*/6"),
         "options": {"expires": 6 * 3600 - 60},
+        "description": "Regroups recent complaints into clusters of the same problem, keeping each "
+        "cluster's identity, and places complaints that have no cluster yet.",
     },
     "clusters-detect-emerging": {
         "task": "clusters.clusters_detect_emerging",
         "schedule": crontab(minute=47),
         "options": {"expires": 3300},
+        "description": "Flags clusters whose volume rises clearly above their usual level and sends the "
+        "emerging-issue alerts.",
     },
     # Safety net for rollup refreshes whose task was lost; away from :17 and :47.
     "dashboards-mention-days-rebuild-recent": {
         "task": "dashboards.mention_days_rebuild_recent",
         "schedule": crontab(minute=33),
         "options": {"expires": 3300},
+        "description": "Recounts the last few days of the dashboards' daily totals, in case an update was "
+        "lost.",
     },
     "imports-run-pending": {
         "task": "mentions.import_jobs_run_pending",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
+        "description": "Starts uploaded mention imports that are still waiting (their task was lost).",
     },
     # Replies left "sending" (a lost send task) are settled by asking the platform, never by posting.
     "triage-replies-sweep-stuck": {
         "task": "triage.replies_sweep_stuck",
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 540},
+        "description": "Settles replies stuck in \"sending\" by asking the platform whether they were "
+        "posted; never posts again.",
+    },
+    # The catch-ups for follow-ups lost while the broker was down, at :01/:06/... and :04/:09/..., away from
+    # the other five-minute tasks (:00/:05, :02/:07) and the hourly ones; only the nightly deletion shares a
+    # minute (03:41). Escalations come first: a critical complaint's contact must not wait.
+    "triage-escalations-sweep": {
+        "task": "triage.escalations_sweep",
+        "schedule": crontab(minute="1-59/5"),
+        "options": {"expires": 280},
+        "description": "Notifies on-call contacts of escalations whose notification was never sent (for "
+        "example while the broker was down), and escalates critical complaints that were not.",
+    },
+    "webhooks-deliveries-sweep": {
+        "task": "webhooks.webhook_deliveries_sweep",
+        "schedule": crontab(minute="4-59/5"),
+        "options": {"expires": 280},
+        "description": "Sends again webhook deliveries left pending because their send task was lost (for "
+        "example while the broker was down); never one still waiting for a retry.",
     },
     # Nightly, at a quiet hour and off the hourly minutes above. A run missed by more than six hours waits
     # for the next night: a day's delay changes nothing for retention.
@@ -290,6 +352,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentions.mentions_delete_expired",
         "schedule": crontab(minute=41, hour=3),
         "options": {"expires": 6 * 3600},
+        "description": "Deletes mentions older than the retention period.",
     },
 }
 
@@ -362,6 +425,9 @@ ENRICHMENT_USE_EMBEDDINGS = env.bool("ENRICHMENT_USE_EMBEDDINGS", default=False)
 # Who hears about an emerging complaint cluster: email addresses, and a Slack/Teams-style incoming webhook.
 ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
 ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
+# Outbound webhook endpoints may not reach loopback, private, link-local (cloud metadata) or other
+# non-public addresses (webhooks/destinations.py). True lets an on-premise install post to internal systems.
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HospitalListen <alerts@localhost>")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -37,16 +37,32 @@ class TransientConnectorError(ConnectorError):
     permanent = False
 
 
+class DailyQuotaExceeded(TransientConnectorError):
+    """The platform refused a call because the day's quota is used up (YouTube's quotaExceeded). The cost
+    governor then counts the day's quota as spent, so nothing more is asked until it resets."""
+
+
 class NormalizationError(ValueError):
     """A raw item could not be read as a mention; the item is kept as a rejected payload."""
 
 
 @dataclass(frozen=True, slots=True)
 class SourceQuery:
-    """What to ask a platform for: a stable key for the cursor and the phrases to search."""
+    """What to ask a platform for: a stable key for the cursor, the phrases to search, and the language and
+    region the terms are limited to (blank: any), for the platforms whose search can keep to them.
+
+    Connectors derive the queries they plan with dataclasses.replace, so language and region carry over."""
 
     key: str
     terms: tuple[str, ...]
+    language: str = ""  # ISO 639-1, lower case.
+    region: str = ""  # ISO 3166-1 alpha-2, upper case.
+
+    @property
+    def hospital_key(self) -> str:
+        """The hospital query this one was planned from ("hospital:<slug>"): language groups and connector
+        parts append "#…" to it."""
+        return self.key.partition("#")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +76,8 @@ class CoverageGap:
     end: datetime | None
     reason: str
     kind: str = "window"
+    # Appended to the query's key, so one query can report a second open-ended gap (one per key).
+    key_suffix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +91,6 @@ class FetchResult:
     api_calls: int = 1
     billable_reads: int = 0
     coverage_gaps: tuple[CoverageGap, ...] = ()
-    # Units of a daily API quota the page used (YouTube), counted by the cost governor.
-    quota_units: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +127,34 @@ class Connector(ABC):
     """Base class: subclasses set `kind` and implement `fetch` and `normalize`."""
 
     kind: ClassVar[str]
+    # Which of a term's "language" and "region" the platform's search can keep to. The planner makes one
+    # query per hospital and combination of these (sources.services.sync.source_queries); whatever is not
+    # listed is left to the local matcher.
+    query_filters: ClassVar[frozenset[str]] = frozenset()
+
+    # Units of the platform's daily quota that this instance's calls have used so far, failed calls
+    # included (YouTube). The cost governor records the difference around every fetch, reply and test.
+    quota_units_used: int = 0
 
     def __init__(self, config: Mapping[str, Any]):
         self.config = config
+
+    def next_fetch_quota_units(self, query: SourceQuery, cursor: Mapping[str, Any]) -> int:
+        """The most daily-quota units the next `fetch(query, cursor)` may use, so polling stops before a
+        call the day's quota cannot cover. Platforms without a daily quota use none."""
+        return 0
+
+    @classmethod
+    def reply_quota_units(cls, *, look_first: bool) -> int:
+        """The most daily-quota units one reply may use, with the look for an earlier reply that a retry
+        makes first when `look_first`. Platforms without a daily quota use none."""
+        return 0
+
+    def reply_parent(self, *, external_id: str, raw: Mapping[str, Any]) -> str:
+        """What `send_reply` and `find_existing_reply` take as `parent_external_id` for a reply to a stored
+        mention: its external id, unless the platform answers some mentions through another endpoint that
+        needs more than that id (Instagram @mentions). Raises ConnectorError."""
+        return external_id
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         """The platform queries that together cover `query`, each with its own cursor key. Platforms with a

@@ -6,7 +6,9 @@ Config keys (the source's `config`):
   passwords).
 - `service_url` (optional): where the account lives; default "https://bsky.social". Set it for a self-hosted
   PDS.
-- `lang` (optional): a language code such as "en"; only posts in that language come back.
+- `lang` (optional): a language code such as "en"; only posts in that language come back. A term limited
+  to a language is searched with its own language instead (searchPosts `lang`). Bluesky search has no
+  region filter: a term's region is not sent.
 - `start_time` (optional): ISO 8601 date-time the first poll of a term reaches back to; default 7 days ago.
 
 Bluesky search has no OR (the words of a query must all match), so `plan_queries` makes one query per term
@@ -30,6 +32,7 @@ import logging
 import re
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -240,6 +243,7 @@ def _new_posts(
 
 class BlueskyConnector(Connector):
     kind = "bluesky"
+    query_filters = frozenset({"language"})
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -295,7 +299,7 @@ class BlueskyConnector(Connector):
                         f"({MAX_QUERY_LENGTH} characters at most).",
                         how_to_fix="Shorten that tracked term.",
                     )
-                parts.setdefault(key, SourceQuery(key=f"{query.key}#{key}", terms=(text,)))
+                parts.setdefault(key, replace(query, key=f"{query.key}#{key}", terms=(text,)))
         return list(parts.values())
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
@@ -321,7 +325,7 @@ class BlueskyConnector(Connector):
                 sort="latest",
                 since=_bluesky_time(query_since),
                 cursor=page_cursor or None,
-                lang=self.lang or None,
+                lang=query.language or self.lang or None,
             )
         )
         posts = response.get("posts")

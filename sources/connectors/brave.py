@@ -16,7 +16,9 @@ Config keys:
 - `api_key` (required): a Brave Search API subscription token, sent as X-Subscription-Token.
 - `endpoints` (list, default ["web", "news"]).
 - `query_suffixes` (list of str, default ["", "complaints", "reviews"]): "" searches the names alone.
-- `country` (e.g. "US"), `search_lang` (e.g. "en"): optional, passed to Brave as is.
+- `country` (e.g. "US"), `search_lang` (e.g. "en"): optional, passed to Brave as is. A part planned for
+  terms limited to a language or region sends those instead, in Brave's codes (brave_search_lang,
+  brave_country).
 - `max_pages` (int 1-10, default 2): result pages of 20 read per part and poll.
 - `max_terms` (int, default 3): how many of a hospital's terms (first tracked first) go into one search.
 - `freshness` (default "since_last_poll"): or "" for none, or Brave's "pd", "pw", "pm", "py",
@@ -27,6 +29,7 @@ Config keys:
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,6 +82,7 @@ PLAN_FIX = (
 
 class BraveSearchConnector(Connector):
     kind = "brave_search"
+    query_filters = frozenset({"language", "region"})
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -102,7 +106,7 @@ class BraveSearchConnector(Connector):
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         return [
-            SourceQuery(key=f"{query.key}#{endpoint}:{suffix}", terms=query.terms)
+            replace(query, key=f"{query.key}#{endpoint}:{suffix}")
             for endpoint in self.endpoints
             for suffix in self.suffixes
         ]
@@ -122,10 +126,12 @@ class BraveSearchConnector(Connector):
         freshness = self._freshness_param(window_start, now)
         if freshness:
             params["freshness"] = freshness
-        if self.country:
-            params["country"] = self.country
-        if self.search_lang:
-            params["search_lang"] = self.search_lang
+        country = brave_country(query.region) if query.region else self.country
+        if country:
+            params["country"] = country
+        search_lang = brave_search_lang(query.language, query.region) if query.language else self.search_lang
+        if search_lang:
+            params["search_lang"] = search_lang
 
         body = self._get(endpoint, params)
         results, more_available = _results(body, endpoint)
@@ -258,6 +264,46 @@ class BraveSearchConnector(Connector):
     @staticmethod
     def _now() -> datetime:
         return datetime.now(UTC)
+
+
+# Brave's documented `country` and `search_lang` values (Web Search API → Codes); Brave refuses any other.
+BRAVE_COUNTRIES = frozenset(
+    {
+        "AR", "AU", "AT", "BE", "BR", "CA", "CL", "DK", "FI", "FR", "DE", "HK", "IN", "ID", "IT",
+        "JP", "KR", "MY", "MX", "NL", "NZ", "NO", "CN", "PL", "PT", "PH", "RU", "SA", "ZA", "ES",
+        "SE", "CH", "TW", "TR", "GB", "US",
+    }
+)
+BRAVE_LANGUAGES = frozenset(
+    {
+        "ar", "eu", "bn", "bg", "ca", "zh-hans", "zh-hant", "hr", "cs", "da", "nl", "en", "en-gb",
+        "et", "fi", "fr", "gl", "de", "gu", "he", "hi", "hu", "is", "it", "jp", "kn", "ko", "lv",
+        "lt", "ms", "ml", "mr", "nb", "pl", "pt-br", "pt-pt", "pa", "ro", "ru", "sr", "sk", "sl",
+        "es", "sv", "ta", "te", "th", "tr", "uk", "vi",
+    }
+)
+# ISO 639-1 codes Brave spells its own way; Chinese and Portuguese also depend on the region.
+BRAVE_LANGUAGE_ALIASES = {"ja": "jp", "no": "nb"}
+TRADITIONAL_CHINESE_REGIONS = frozenset({"TW", "HK", "MO"})
+
+
+def brave_country(region: str) -> str:
+    """Brave's `country` for an ISO 3166-1 code: the code itself where Brave has that country, else "ALL"
+    (results from anywhere) rather than Brave's default, the United States."""
+    return region if region in BRAVE_COUNTRIES else "ALL"
+
+
+def brave_search_lang(language: str, region: str = "") -> str:
+    """Brave's `search_lang` for an ISO 639-1 code (and the term's region, which picks a variant), or ""
+    when Brave has no such language: the local matcher then keeps only posts in it."""
+    if language == "zh":
+        return "zh-hant" if region in TRADITIONAL_CHINESE_REGIONS else "zh-hans"
+    if language == "pt":
+        return "pt-pt" if region == "PT" else "pt-br"
+    if language == "en" and region == "GB":
+        return "en-gb"
+    language = BRAVE_LANGUAGE_ALIASES.get(language, language)
+    return language if language in BRAVE_LANGUAGES else ""
 
 
 def search_phrase(terms: tuple[str, ...], suffix: str, *, max_terms: int = DEFAULT_MAX_TERMS) -> str:

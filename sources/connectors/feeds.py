@@ -3,8 +3,11 @@ feed. Feeds are fetched with requests (conditional GET with ETag / Last-Modified
 feedparser, which never fetches anything itself.
 
 Planned parts of a hospital query:
-- f"{query.key}#google-news": Google News search for the hospital's quoted terms (when `google_news`).
-- f"{query.key}#feed:<id>": each configured feed whose `hospital_key` is this query's key.
+- f"{query.key}#google-news": Google News search for the hospital's quoted terms (when `google_news`), in
+  the edition of the terms' language and region when they are limited to one (google_news_edition), else
+  in the source's edition. Terms limited to a language or region come in a query of their own.
+- f"<hospital>#feed:<id>": each configured feed whose `hospital_key` is this query's hospital, planned with
+  the first query of that hospital only (its language groups share the feed).
 - f"feed:<id>": each feed without a `hospital_key`, planned with the first hospital query this connector
   plans, so one poll reads it once. Its cursor key does not name a hospital, so it survives a change in
   which hospital comes first; its entries are matched to hospitals by their text, like every mention.
@@ -31,7 +34,7 @@ import logging
 import time
 import xml.sax
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -89,6 +92,7 @@ class FeedSpec:
 
 class FeedConnector(Connector):
     kind = "feeds"
+    query_filters = frozenset({"language", "region"})
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -116,22 +120,27 @@ class FeedConnector(Connector):
         self.pages = page_fetcher_from_config(config, self.session)
         self._feeds_by_id = {feed.feed_id: feed for feed in self.feeds}
         self._shared_feeds_query_key = ""
+        self._hospital_feeds_query_keys: dict[str, str] = {}
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         parts = []
         if self.google_news:
-            parts.append(SourceQuery(key=f"{query.key}#{GOOGLE_NEWS_PART}", terms=query.terms))
-        for feed in self.feeds:
-            if feed.hospital_key == query.key:
-                parts.append(
-                    SourceQuery(key=f"{query.key}#{FEED_PART_PREFIX}{feed.feed_id}", terms=query.terms)
-                )
+            parts.append(replace(query, key=f"{query.key}#{GOOGLE_NEWS_PART}"))
+        # A feed is read whole whatever the terms' language, so a hospital's feeds go with the first query
+        # planned for it, keyed by the hospital: its language groups do not read them again.
+        hospital = query.hospital_key
+        if self._hospital_feeds_query_keys.setdefault(hospital, query.key) == query.key:
+            parts.extend(
+                replace(query, key=f"{hospital}#{FEED_PART_PREFIX}{feed.feed_id}", language="", region="")
+                for feed in self.feeds
+                if feed.hospital_key == hospital
+            )
         # Feeds for no hospital in particular go with the first query planned (and only with it, however
         # often it is planned again), so one poll reads each of them once.
         self._shared_feeds_query_key = self._shared_feeds_query_key or query.key
         if query.key == self._shared_feeds_query_key:
             parts.extend(
-                SourceQuery(key=f"{FEED_PART_PREFIX}{feed.feed_id}", terms=query.terms)
+                replace(query, key=f"{FEED_PART_PREFIX}{feed.feed_id}", language="", region="")
                 for feed in self.feeds
                 if not feed.hospital_key
             )
@@ -261,11 +270,17 @@ class FeedConnector(Connector):
             return self._feeds_by_id.get(part.removeprefix(FEED_PART_PREFIX))
         if not self.google_news:
             return None
-        url = google_news_url(query.terms, **self.google_news_edition)
+        url = google_news_url(query.terms, **self._edition(query))
         if not url:
             return None
-        hospital_key = query.key.rpartition("#")[0] or query.key
-        return FeedSpec(url=url, hospital_key=hospital_key, kind="news", provider="google_news", feed_id="")
+        return FeedSpec(
+            url=url, hospital_key=query.hospital_key, kind="news", provider="google_news", feed_id=""
+        )
+
+    def _edition(self, query: SourceQuery) -> dict[str, str]:
+        if not query.language and not query.region:
+            return self.google_news_edition
+        return google_news_edition(query.language, query.region, default=self.google_news_edition)
 
     def _item(
         self, feed: FeedSpec, parsed: Any, entry: Any, query: SourceQuery, now: datetime
@@ -283,14 +298,14 @@ class FeedConnector(Connector):
             "kind": feed.kind,
             "feed_url": feed.url,
             "feed_title": str(parsed.feed.get("title") or ""),
-            "language": str(parsed.feed.get("language") or self._feed_language(feed)),
+            "language": str(parsed.feed.get("language") or self._feed_language(feed, query)),
             "fetched_at": now.isoformat(),
             "entry": _plain(entry),
             "page": page,
         }
 
-    def _feed_language(self, feed: FeedSpec) -> str:
-        return self.google_news_edition["hl"].split("-")[0] if feed.provider == "google_news" else ""
+    def _feed_language(self, feed: FeedSpec, query: SourceQuery) -> str:
+        return self._edition(query)["hl"].split("-")[0] if feed.provider == "google_news" else ""
 
     def _get(self, feed: FeedSpec, cursor: Mapping[str, Any]) -> requests.Response | None:
         headers = {"User-Agent": self.pages.user_agent, "Accept": FEED_ACCEPT}
@@ -354,6 +369,37 @@ class FeedConnector(Connector):
                 'in "feeds" on the source\'s settings.',
             )
         return parsed
+
+
+# Google News serves Spanish for Latin America and the United States as one variant, "es-419".
+LATIN_AMERICAN_SPANISH = frozenset(
+    {
+        "AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "GT", "HN", "MX", "NI", "PA", "PE", "PR",
+        "PY", "SV", "US", "UY", "VE",
+    }
+)
+TRADITIONAL_CHINESE_REGIONS = frozenset({"TW", "HK", "MO"})
+
+
+def google_news_edition(language: str, region: str, *, default: Mapping[str, str]) -> dict[str, str]:
+    """Google News's `hl`, `gl` and `ceid` for terms limited to an ISO 639-1 language and/or an ISO 3166-1
+    region, written the way Google's own editions are (Mexico: es-419, MX, MX:es-419); the part not given
+    comes from the source's edition `default`. Google documents no list of editions: a pair it has no
+    edition for is still sent as written."""
+    region = region or default["gl"].upper()
+    language = language or default["hl"].split("-")[0].lower()
+    if language == "es" and region in LATIN_AMERICAN_SPANISH:
+        hl = variant = "es-419"
+    elif language == "pt":
+        hl, variant = ("pt-BR", "pt-419") if region == "BR" else ("pt-PT", "pt-150")
+    elif language == "zh":
+        traditional = region in TRADITIONAL_CHINESE_REGIONS
+        hl, variant = (f"zh-{region}", "zh-Hant") if traditional else ("zh-CN", "zh-Hans")
+    elif language == "en":
+        hl, variant = f"en-{region}", "en"
+    else:
+        hl = variant = language
+    return {"hl": hl, "gl": region, "ceid": f"{region}:{variant}"}
 
 
 def google_news_url(terms: tuple[str, ...], *, hl: str, gl: str, ceid: str) -> str:

@@ -2,8 +2,9 @@
 tracked hashtags, through the Instagram Graph API (Facebook Login for Business).
 
 Instagram offers apps no keyword search, and @mentions in other people's captions and comments reach apps
-only as webhook notifications, which this deployment does not receive. The first poll records both limits
-once as an "unsupported" coverage gap.
+only as webhook notifications (`mentions` field): sources/connectors/meta_webhooks.py reads them and
+`fetch_mention` reads each mentioned caption or comment (GET /{ig-user-id}?fields=mentioned_media… or
+mentioned_comment…). The first poll records the missing keyword search once as an "unsupported" gap.
 
 Config keys (the source's `config`):
 - `ig_user_id` (required): the Instagram professional account's id, as
@@ -11,7 +12,10 @@ Config keys (the source's `config`):
 - `access_token` (required, secret): a Page access token (or system user token) of the Facebook Page the
   account is connected to, with instagram_basic, instagram_manage_comments, pages_read_engagement and
   pages_show_list; hashtags also need the Instagram Public Content Access feature (docs/sources/instagram.md).
-- `app_secret` (optional, secret): adds appsecret_proof to every call.
+- `app_secret` (optional, secret): adds appsecret_proof to every call, and checks the signature of the
+  webhook notifications Meta sends (required for @mentions).
+- `webhook_verify_token` (optional, secret): the string typed into the app dashboard's webhook setup,
+  which Meta sends back once when it verifies the callback URL.
 - `hospital_key` (required): the tracked hospital the account belongs to; queries are planned for it only.
 - `hashtags` (optional): hashtags to follow, without "#", e.g. ["riversidegeneral"].
 - `hashtag_weekly_limit` (optional, default and at most 30): Meta lets one account query 30 unique hashtags
@@ -28,6 +32,7 @@ and a hashtag over the limit waits (reported as a gap) until a slot frees up.
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,6 +61,7 @@ from sources.connectors.facebook import (
     window_days,
 )
 from sources.connectors.google_reviews import review_hospital_name
+from sources.connectors.meta_webhooks import MentionRef
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +85,14 @@ MEDIA_FIELDS = (
 )
 TAGGED_FIELDS = "id,caption,permalink,timestamp,username,like_count,comments_count,media_type"
 HASHTAG_MEDIA_FIELDS = "id,caption,permalink,timestamp,like_count,comments_count,media_type"
+MENTIONED_MEDIA_FIELDS = "id,caption,media_type,timestamp,permalink,username,like_count,comments_count"
+# mentioned_comment documents id, text, timestamp, like_count and media only: no author.
+MENTIONED_COMMENT_FIELDS = "id,text,timestamp,like_count,media{id,permalink}"
 
 UNSUPPORTED_DETAIL = (
-    "Instagram offers apps no keyword search, and @mentions of the account in other people's captions and "
-    "comments reach apps only through webhooks: this source hears comments on the account's own media, "
-    "media that tag the account and the tracked hashtags (last 24 hours each poll, 30 hashtags a week)."
+    "Instagram offers apps no keyword search: this source hears comments on the account's own media, media "
+    "that tag the account, the tracked hashtags (last 24 hours each poll, 30 hashtags a week) and, once "
+    "the webhook is set up, @mentions of the account in other people's captions and comments."
 )
 HASHTAG_WINDOW_DETAIL = "Instagram's hashtag search lists only media from the last 24 hours"
 TOKEN_FIX = (
@@ -107,9 +116,32 @@ REPLY_FIX = (
     "post, or the token lacks instagram_manage_comments. Reply in the Instagram app, then mark the item as "
     "handled elsewhere."
 )
+MENTION_REPLY_FIX = (
+    "Instagram refused the reply to the @mention: the post or comment may be deleted, hidden or made "
+    "private, comments may be turned off on the post, or the token lacks instagram_manage_comments. Reply "
+    "in the Instagram app, then mark the item as handled elsewhere."
+)
+MENTION_LOOK_FIX = (
+    "Instagram would not list the comments under the @mention, so whether an earlier attempt posted this "
+    "reply is unknown; nothing more was posted. Open the post in the Instagram app: if the reply is there, "
+    "mark the item as handled elsewhere with its link; if not, reply there."
+)
+# The look for an earlier attempt's reply reads this many comments, as for replies on the account's media.
+REPLY_LOOK_LIMIT = 100
+OWN_REPLY_FIELDS = "id,text,username"
+MENTION_GONE_FIX = (
+    "Nothing to do: the post or comment was deleted, made private, or its comments were turned off before "
+    "it could be read. Instagram gives apps no other way to read it."
+)
 INSTAGRAM_FIXES = GraphFixes(
     product="Instagram", token=TOKEN_FIX, permission=PERMISSION_FIX, not_found=NOT_FOUND_FIX
 )
+
+
+class MentionUnavailable(ConnectorError):
+    """A mentioned caption or comment Instagram no longer lets us read. The source itself is fine."""
+
+    permanent = True
 
 
 class InstagramConnector(Connector):
@@ -346,6 +378,47 @@ class InstagramConnector(Connector):
             coverage_gaps=tuple(gaps),
         )
 
+    def fetch_mention(self, ref: MentionRef, *, hospital_name: str) -> dict[str, Any]:
+        """The caption or comment a webhook said mentions the account, as a raw item for `normalize` (one
+        call). Raises MentionUnavailable when it is gone, ConnectorError otherwise."""
+        if ref.account_id != self.ig_user_id:
+            raise ConnectorError(
+                f"The mention is for Instagram account {ref.account_id}, not this source's",
+                permanent=True,
+                how_to_fix="Notifications are routed by account id; this one reached the wrong source.",
+            )
+        self.client.require_headroom()
+        edge, key, selector = (
+            ("mentioned_comment", "comment_id", MENTIONED_COMMENT_FIELDS)
+            if ref.comment_id
+            else ("mentioned_media", "media_id", MENTIONED_MEDIA_FIELDS)
+        )
+        target = ref.comment_id or ref.media_id
+        try:
+            body = self.client.get(self.ig_user_id, {"fields": f"{edge}.{key}({target}){{{selector}}}"})
+        except ConnectorError as error:
+            # The client's catch-all for unknown errors is the not-found fix: for a single mentioned item
+            # that means the item, not the account, is out of reach.
+            if error.permanent and error.how_to_fix == NOT_FOUND_FIX:
+                raise MentionUnavailable(str(error), how_to_fix=MENTION_GONE_FIX) from error
+            raise
+        item = body.get(edge)
+        if not isinstance(item, dict) or str(item.get("id") or "") != target:
+            raise MentionUnavailable(
+                f"Instagram returned no {edge.replace('_', ' ')} {target}", how_to_fix=MENTION_GONE_FIX
+            )
+        context = {"account_id": self.ig_user_id, "hospital_name": hospital_name, "found_by": "mention"}
+        if not ref.comment_id:
+            return {**item, **context, "kind": "media"}
+        media = item.get("media") if isinstance(item.get("media"), dict) else {}
+        return {
+            **{k: v for k, v in item.items() if k != "media"},
+            **context,
+            "kind": "comment",
+            "media_id": media.get("id") or ref.media_id,
+            "media_permalink": media.get("permalink"),
+        }
+
     def check_connection(self, query: SourceQuery) -> str:
         """Reads the account's username through the token (one call), then one comment-bearing media page
         of size one, which needs the comment permissions."""
@@ -364,18 +437,50 @@ class InstagramConnector(Connector):
             return _normalize_media(raw)
         raise NormalizationError(f"field 'kind' must be comment or media, got {kind!r:.40}")
 
-    # Public replies (triage/services/replies.py): POST /{ig-comment-id}/replies as the account.
+    # Public replies (triage/services/replies.py), as the account: POST /{ig-comment-id}/replies under a
+    # comment on its own media; POST /{ig-user-id}/mentions under a caption or comment of someone else's
+    # media that @mentions it, the only way Instagram lets apps answer those.
+
+    def reply_parent(self, *, external_id: str, raw: Mapping[str, Any]) -> str:
+        """`mention:<media-id>` for a caption @mention, `mention:<media-id>:<comment-id>` for a comment
+        @mention (fetch_mention stores them with `found_by` "mention"); anything polled keeps its external
+        id. Raises ConnectorError when the mention was of another account than this source's."""
+        if raw.get("found_by") != "mention":
+            return external_id
+        account_id = str(raw.get("account_id") or "")
+        if account_id and account_id != self.ig_user_id:
+            raise ConnectorError(
+                f"This @mention was of Instagram account {account_id:.30}, not of this source's account "
+                f"{self.ig_user_id}; only the account that was mentioned can answer it.",
+                permanent=True,
+                how_to_fix="Reply in the Instagram app as the account that was mentioned, then mark the item "
+                "as handled elsewhere.",
+            )
+        kind, _, item_id = external_id.partition(":")
+        if kind == "media":
+            return f"mention:{item_id}"
+        if kind == "comment":
+            return f"mention:{raw.get('media_id') or ''}:{item_id}"
+        return external_id
 
     def send_reply(self, *, parent_external_id: str, text: str) -> SentReply:
-        """Reply as the account to a comment on its media. Instagram takes no idempotency key, so a retry
-        calls find_existing_reply first. Raises ConnectorError."""
-        comment_id = _reply_comment(parent_external_id)
+        """Reply as the account to a comment on its media, or to an @mention (see reply_parent). Instagram
+        takes no idempotency key, so a retry calls find_existing_reply first. Raises ConnectorError."""
+        parent = _reply_parent(parent_external_id)
+        data = {"message": text}
+        if parent.mentioned:
+            path, refused_fix = f"{self.ig_user_id}/mentions", MENTION_REPLY_FIX
+            data["media_id"] = parent.media_id
+            if parent.comment_id:
+                data["comment_id"] = parent.comment_id
+        else:
+            path, refused_fix = f"{parent.comment_id}/replies", REPLY_FIX
         self.client.require_headroom()
         try:
-            answer = self.client.post(f"{comment_id}/replies", {"message": text})
+            answer = self.client.post(path, data)
         except ConnectorError as error:
             if error.permanent and error.how_to_fix == NOT_FOUND_FIX:
-                raise ConnectorError(str(error), permanent=True, how_to_fix=REPLY_FIX) from error
+                raise ConnectorError(str(error), permanent=True, how_to_fix=refused_fix) from error
             raise
         reply_id = answer.get("id")
         if not isinstance(reply_id, str) or not NUMERIC_ID.match(reply_id):
@@ -384,33 +489,89 @@ class InstagramConnector(Connector):
         return SentReply(platform_reply_id=reply_id, url="")
 
     def find_existing_reply(self, *, parent_external_id: str, text: str) -> SentReply | None:
-        """The account's reply with this text under the comment, if an earlier attempt posted it.
-        Raises ConnectorError."""
-        comment_id = _reply_comment(parent_external_id)
+        """The account's reply with this text under the comment, or under the @mention, if an earlier
+        attempt posted it. Raises ConnectorError."""
+        parent = _reply_parent(parent_external_id)
+        if parent.mentioned:
+            return self._find_mention_reply(parent, text)
         account = self.client.get(self.ig_user_id, {"fields": "username"})
-        answer = self.client.get(f"{comment_id}/replies", {"fields": "id,text,username", "limit": 100})
-        wanted = comparable_text(text)
-        for reply in data_list(answer, "Instagram"):
-            if (
-                isinstance(reply, dict)
-                and reply.get("username") == account.get("username")
-                and isinstance(reply.get("text"), str)
-                and comparable_text(reply["text"]) == wanted
-                and isinstance(reply.get("id"), str)
-            ):
-                return SentReply(platform_reply_id=reply["id"], url="")
-        return None
+        answer = self.client.get(
+            f"{parent.comment_id}/replies", {"fields": OWN_REPLY_FIELDS, "limit": REPLY_LOOK_LIMIT}
+        )
+        return _own_reply(data_list(answer, "Instagram"), username=account.get("username"), text=text)
+
+    def _find_mention_reply(self, parent: "_ReplyParent", text: str) -> SentReply | None:
+        """Someone else's media can only be read through the mention: the replies under a mentioned comment
+        (mentioned_comment's replies) or the comments on a mentioned caption's media (mentioned_media's
+        comments, where a reply to a caption lands). One call, with the account's username."""
+        listing = f"limit({REPLY_LOOK_LIMIT}){{{OWN_REPLY_FIELDS}}}"
+        if parent.comment_id:
+            edge, expansion = "mentioned_comment", f"comment_id({parent.comment_id}){{replies.{listing}}}"
+        else:
+            edge, expansion = "mentioned_media", f"media_id({parent.media_id}){{comments.{listing}}}"
+        try:
+            body = self.client.get(self.ig_user_id, {"fields": f"username,{edge}.{expansion}"})
+        except ConnectorError as error:
+            # The client's catch-all is the not-found fix, which would blame ig_user_id for a mention that
+            # is out of reach.
+            if error.permanent and error.how_to_fix == NOT_FOUND_FIX:
+                raise ConnectorError(str(error), permanent=True, how_to_fix=MENTION_LOOK_FIX) from error
+            raise
+        item = body.get(edge)
+        if not isinstance(item, Mapping):
+            # Without the mention there is no telling whether the reply is there: never post on a guess.
+            raise ConnectorError(
+                f"Instagram returned no {edge.replace('_', ' ')} to look under", how_to_fix=MENTION_LOOK_FIX
+            )
+        # The Graph API leaves an empty edge out of the answer: no comments at all.
+        comments = item.get("replies" if parent.comment_id else "comments")
+        listed = data_list(comments, "Instagram") if isinstance(comments, Mapping) else []
+        return _own_reply(listed, username=body.get("username"), text=text)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplyParent:
+    """What a reply answers: a comment on the account's own media, or an @mention in someone else's caption
+    (media id only) or comment (media and comment ids)."""
+
+    comment_id: str = ""
+    media_id: str = ""
+    mentioned: bool = False
+
+
+def _own_reply(listed: Sequence[Any], *, username: Any, text: str) -> SentReply | None:
+    """The account's comment with this text among `listed`, compared as the platform may have trimmed it."""
+    wanted = comparable_text(text)
+    for comment in listed:
+        if (
+            isinstance(comment, dict)
+            and username
+            and comment.get("username") == username
+            and isinstance(comment.get("text"), str)
+            and comparable_text(comment["text"]) == wanted
+            and isinstance(comment.get("id"), str)
+        ):
+            return SentReply(platform_reply_id=comment["id"], url="")
+    return None
 
 
 def _normalize_comment(raw: Mapping[str, Any]) -> MentionData:
     comment_id = _numeric_id(raw)
     hospital_name = fields.optional_str(raw, "hospital_name")
     parent_id = fields.optional_str(raw, "parent_id")
+    found_by = fields.optional_str(raw, "found_by")
+    title = "Instagram comment"
+    if hospital_name:
+        title = (
+            f"Instagram comment mentioning {hospital_name}"
+            if found_by == "mention"
+            else f"Comment on {hospital_name}'s Instagram"
+        )
     return MentionData(
         platform="instagram",
         external_id=f"comment:{comment_id}",
         text=fields.required_str(raw, "text"),
-        title=f"Comment on {hospital_name}'s Instagram" if hospital_name else "Instagram comment",
+        title=title,
         posted_at=fields.timestamp(raw, "timestamp"),
         url=fields.optional_str(raw, "media_permalink"),
         author_handle=fields.optional_str(raw, "username"),
@@ -422,6 +583,7 @@ def _normalize_comment(raw: Mapping[str, Any]) -> MentionData:
             "parent_id": parent_id,
             "is_reply": bool(parent_id),
             "media_excerpt": fields.optional_str(raw, "media_caption"),
+            "found_by": found_by or "own_media",
         },
     )
 
@@ -432,11 +594,10 @@ def _normalize_media(raw: Mapping[str, Any]) -> MentionData:
     found_by = fields.optional_str(raw, "found_by")
     title = "Instagram post"
     if hospital_name:
-        title = (
-            f"Instagram post tagging {hospital_name}"
-            if found_by == "tag"
-            else f"Instagram post with {found_by} ({hospital_name})"
-        )
+        title = {
+            "tag": f"Instagram post tagging {hospital_name}",
+            "mention": f"Instagram post mentioning {hospital_name}",
+        }.get(found_by, f"Instagram post with {found_by} ({hospital_name})")
     return MentionData(
         platform="instagram",
         external_id=f"media:{media_id}",
@@ -460,8 +621,22 @@ def _numeric_id(raw: Mapping[str, Any]) -> str:
     return value
 
 
-def _reply_comment(parent_external_id: str) -> str:
-    kind, _, comment_id = str(parent_external_id).partition(":")
+def _reply_parent(parent_external_id: str) -> _ReplyParent:
+    kind, _, rest = str(parent_external_id).partition(":")
+    if kind == "mention":
+        media_id, _, comment_id = rest.partition(":")
+        if NUMERIC_ID.match(media_id) and (not comment_id or NUMERIC_ID.match(comment_id)):
+            return _ReplyParent(comment_id=comment_id, media_id=media_id, mentioned=True)
+        raise ConnectorError(
+            f"{parent_external_id!r:.60} is not an Instagram @mention with a media id, so there is nothing "
+            "to reply to.",
+            permanent=True,
+            how_to_fix="Reply in the Instagram app and mark the item as handled elsewhere.",
+        )
+    return _ReplyParent(comment_id=_reply_comment(kind, rest, parent_external_id))
+
+
+def _reply_comment(kind: str, comment_id: str, parent_external_id: str) -> str:
     if kind == "media":
         raise ConnectorError(
             "Instagram does not let apps comment on posts found through tags or hashtags.",

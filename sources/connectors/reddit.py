@@ -30,7 +30,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -243,6 +243,9 @@ class _Marker:
 
 class RedditConnector(Connector):
     kind = "reddit"
+    # Reddit's search has no language or country filter (query_filters stays empty): a hospital's terms
+    # share one search whatever their language. Reddit reports no language for a post either, so the local
+    # matcher cannot rule a post out by language: a term's language limit does not narrow Reddit.
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -299,7 +302,7 @@ class RedditConnector(Connector):
             else:
                 groups.append([term])
         return [
-            SourceQuery(key=query.key if number == 1 else f"{query.key}#{number}", terms=tuple(group))
+            replace(query, key=query.key if number == 1 else f"{query.key}#{number}", terms=tuple(group))
             for number, group in enumerate(groups, start=1)
         ]
 

@@ -3,6 +3,7 @@
 Config keys (the source's `config`):
 - `bearer_token` (required): the app-only bearer token of an app in the X Developer Console.
 - `lang` (optional): a language code such as "en"; adds `lang:en` so only posts X tagged with it come back.
+  Terms limited to a language are searched in a query of their own with their language instead.
 - `consumer_key`, `consumer_secret`, `access_token`, `access_token_secret` (optional): the OAuth 1.0a
   user-context credentials of the hospital's own account, needed only to post replies from the queue
   (`send_reply`); the bearer token cannot post.
@@ -23,6 +24,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -226,6 +228,7 @@ def _language(raw: Mapping[str, Any]) -> str:
 
 class XConnector(Connector):
     kind = "x"
+    query_filters = frozenset({"language"})
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -243,37 +246,40 @@ class XConnector(Connector):
         self.client = tweepy.Client(bearer_token=token.strip(), return_type=dict, wait_on_rate_limit=False)
         self.client.session.mount("https://", _TimeoutAdapter())
 
-    def query_text(self, terms: Iterable[str]) -> str:
+    def query_text(self, terms: Iterable[str], language: str = "") -> str:
         """The X query for these terms' queries: any of them, retweets left out (the original post is
-        enough); "" when none can be read."""
+        enough), in `language` (the terms' own, else the source's `lang`) when there is one; "" when none
+        can be read. Region is not sent: place_country: is one of the advanced operators X's docs reserve
+        for Enterprise access, and it matches only the few posts tagged with a place."""
         phrases = [x_term(query) for query in search_queries(terms)]
         if not phrases:
             return ""
         matched = phrases[0] if len(phrases) == 1 else f"({' OR '.join(phrases)})"
-        return f"{matched} -is:retweet" + (f" lang:{self.lang}" if self.lang else "")
+        language = language or self.lang
+        return f"{matched} -is:retweet" + (f" lang:{language}" if language else "")
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         terms = search_terms(query.terms)
         if not terms:
             return []
-        if len(self.query_text(terms)) <= MAX_QUERY_LENGTH:
+        if len(self.query_text(terms, query.language)) <= MAX_QUERY_LENGTH:
             return [query]
         parts: list[list[str]] = []
         for term in terms:
-            if len(self.query_text([term])) > MAX_QUERY_LENGTH:
+            if len(self.query_text([term], query.language)) > MAX_QUERY_LENGTH:
                 raise ConnectorError(
                     f"The tracked term {term[:60]!r}… is too long for an X search query "
                     f"({MAX_QUERY_LENGTH} characters at most).",
                     how_to_fix="Shorten that tracked term.",
                 )
-            if parts and len(self.query_text([*parts[-1], term])) <= MAX_QUERY_LENGTH:
+            if parts and len(self.query_text([*parts[-1], term], query.language)) <= MAX_QUERY_LENGTH:
                 parts[-1].append(term)
             else:
                 parts.append([term])
-        return [SourceQuery(key=f"{query.key}#{n}", terms=tuple(part)) for n, part in enumerate(parts, 1)]
+        return [replace(query, key=f"{query.key}#{n}", terms=tuple(part)) for n, part in enumerate(parts, 1)]
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
-        query_text = self.query_text(query.terms)
+        query_text = self.query_text(query.terms, query.language)
         if not query_text:
             return FetchResult(items=[], next_cursor=dict(cursor), api_calls=0)
         if len(query_text) > MAX_QUERY_LENGTH:
@@ -365,7 +371,9 @@ class XConnector(Connector):
         """One recent search of 10 posts, X's smallest page: it proves the token and the plan's access for
         the price of at most 10 post reads."""
         parts = self.plan_queries(query)
-        query_text = (parts and self.query_text(parts[0].terms)) or self.query_text([CHECK_FALLBACK_TERM])
+        query_text = (parts and self.query_text(parts[0].terms, parts[0].language)) or self.query_text(
+            [CHECK_FALLBACK_TERM]
+        )
         try:
             response = self.client.search_recent_tweets(query_text, max_results=CHECK_RESULTS)
         except tweepy.HTTPException as error:

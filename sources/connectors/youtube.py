@@ -14,11 +14,18 @@ Config keys (the source's `config`; `client_secret` and `refresh_token` are kept
 - `search_interval_minutes` (optional, default 180): how often a hospital's search runs. A search costs 100
   quota units, against 1 for a list call: the interval is what keeps a day of polling inside the quota.
 - `watch_days` (optional, default 7): how long a video found by search keeps having its comments re-read.
-- `daily_quota_units` (optional, default 10,000): the project's daily quota; read by the cost governor
-  (sources/services/costs.py), which slows and then stops polling before YouTube answers `quotaExceeded`.
+- `daily_quota_units` (optional, default 10,000): the Google Cloud project's daily quota. The cost governor
+  (sources/services/costs.py) counts every call's units against it (search.list 100, commentThreads.list,
+  comments.list and channels.list 1, comments.insert and commentThreads.insert 50), for all the sources whose
+  OAuth client belongs to the same project, and slows and then stops polling before YouTube answers
+  `quotaExceeded`. The day resets at midnight Pacific time.
+- `reply_reserve_units` (optional, default 500): units polling leaves untouched each day, so replies from the
+  queue (50 each) still fit; a reply the remaining quota cannot cover is refused, not sent.
 
 Queries (plan_queries): "<hospital>#channel" for the configured hospital when `channel_id` is set, and
-"<hospital>#search" for every hospital with searchable terms when `search` is on.
+"<hospital>#search" for every hospital with searchable terms when `search` is on. Terms limited to a
+language or region come in a query of their own ("<hospital>#lang:es,region:MX#search"), whose search sends
+`relevanceLanguage` and `regionCode`; the channel is read once, with the hospital's first query.
 
 Cursors:
 - channel: threads come newest first. Between polls `{"newest": <publishedAt of the newest stored thread>}`;
@@ -37,6 +44,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,6 +62,7 @@ from sources.connectors.base import (
     Connector,
     ConnectorError,
     CoverageGap,
+    DailyQuotaExceeded,
     FetchResult,
     MentionData,
     NormalizationError,
@@ -195,7 +204,7 @@ def _http_error(error: googleapiclient.errors.HttpError, action: str) -> Connect
     said = f"YouTube would not {action} ({status} {reason}: {message})".replace(" : ", ": ")
     if reason in {"quotaExceeded", "dailyLimitExceeded"}:
         wait = (next_quota_reset(utc_now()) - utc_now()).total_seconds()
-        return TransientConnectorError(said, retry_after=max(wait, 1.0), how_to_fix=QUOTA_FIX)
+        return DailyQuotaExceeded(said, retry_after=max(wait, 1.0), how_to_fix=QUOTA_FIX)
     if status == 429 or reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
         retry_after = error.resp.get("retry-after")
         try:
@@ -235,8 +244,18 @@ def search_text(terms: tuple[str, ...]) -> str:
     return "|".join(f'"{phrase}"' for phrase in phrases.values())
 
 
+def youtube_relevance_language(language: str, region: str = "") -> str:
+    """search.list's relevanceLanguage: an ISO 639-1 code, except that Chinese is "zh-Hans" or "zh-Hant"."""
+    if language == "zh":
+        return "zh-Hant" if region in {"TW", "HK", "MO"} else "zh-Hans"
+    return language
+
+
 class YouTubeConnector(Connector):
     kind = "youtube"
+    # search.list's relevanceLanguage and regionCode: a ranking preference and "viewable in", not filters.
+    # Comments carry no language, so videos and comments in other languages still come through.
+    query_filters = frozenset({"language", "region"})
 
     def __init__(self, config: Mapping[str, Any]):
         super().__init__(config)
@@ -247,6 +266,7 @@ class YouTubeConnector(Connector):
                 how_to_fix=CHANNEL_FIX,
             )
         self.hospital_key = _setting(config, "hospital_key") if self.channel_id else ""
+        self._channel_query_key = ""
         self.search = config.get("search", True) is not False
         self.search_interval = timedelta(
             minutes=_positive_int(config, "search_interval_minutes", DEFAULT_SEARCH_INTERVAL)
@@ -272,10 +292,15 @@ class YouTubeConnector(Connector):
 
     def plan_queries(self, query: SourceQuery) -> list[SourceQuery]:
         parts = []
-        if self.channel_id and query.key == self.hospital_key:
-            parts.append(SourceQuery(key=f"{query.key}{CHANNEL_SUFFIX}", terms=query.terms))
+        # The channel is read whole whatever the terms' language: with the hospital's first query only.
+        if self.channel_id and query.hospital_key == self.hospital_key:
+            self._channel_query_key = self._channel_query_key or query.key
+            if query.key == self._channel_query_key:
+                parts.append(
+                    replace(query, key=f"{self.hospital_key}{CHANNEL_SUFFIX}", language="", region="")
+                )
         if self.search and search_text(query.terms):
-            parts.append(SourceQuery(key=f"{query.key}{SEARCH_SUFFIX}", terms=query.terms))
+            parts.append(replace(query, key=f"{query.key}{SEARCH_SUFFIX}"))
         return parts
 
     def fetch(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
@@ -288,9 +313,27 @@ class YouTubeConnector(Connector):
             how_to_fix="Fetch the queries YouTubeConnector.plan_queries returns.",
         )
 
+    def next_fetch_quota_units(self, query: SourceQuery, cursor: Mapping[str, Any]) -> int:
+        """A search page costs 100 units; every other fetch is one list call (1), or none for a search
+        that is not due yet."""
+        if query.key.endswith(SEARCH_SUFFIX):
+            state = _SearchState.read(cursor)
+            if state.queue:
+                return LIST_UNITS
+            return 0 if self._search_not_due(state, utc_now()) else SEARCH_UNITS
+        return LIST_UNITS
+
+    @classmethod
+    def reply_quota_units(cls, *, look_first: bool) -> int:
+        """comments.insert (or commentThreads.insert) costs 50; the look for an earlier reply reads up to
+        REPLY_LOOKUP_PAGES list pages first."""
+        return INSERT_UNITS + (REPLY_LOOKUP_PAGES * LIST_UNITS if look_first else 0)
+
     def check_connection(self, query: SourceQuery) -> str:
         """channels.list for the authorized account (1 quota unit): proves the token, scope and API."""
-        response, _ = self._execute(self.youtube.channels().list(part="id,snippet", mine=True), "read")
+        response, _ = self._execute(
+            self.youtube.channels().list(part="id,snippet", mine=True), "read", units=LIST_UNITS
+        )
         channels = [item for item in response.get("items") or [] if isinstance(item, dict)]
         if not channels:
             return "YouTube answered, but the authorized Google account has no channel; nothing stored."
@@ -317,10 +360,12 @@ class YouTubeConnector(Connector):
         if page_token:
             params["pageToken"] = page_token
         try:
-            response, calls = self._execute(self.youtube.commentThreads().list(**params), "list the comments")
+            response, calls = self._execute(
+                self.youtube.commentThreads().list(**params), "list the comments", units=LIST_UNITS
+            )
         except _SkippableVideo:
             # The channel turned comments off: nothing to read, which is not a failure of the source.
-            return FetchResult(items=[], next_cursor=_channel_cursor(settled), quota_units=LIST_UNITS)
+            return FetchResult(items=[], next_cursor=_channel_cursor(settled))
         except ConnectorError as error:
             if page_token and "invalidPageToken" in str(error):
                 # The interrupted poll's page token expired: start again from the newest thread; what its
@@ -352,7 +397,7 @@ class YouTubeConnector(Connector):
             }
             has_more = True
         return FetchResult(
-            items=items, next_cursor=next_cursor, has_more=has_more, api_calls=calls, quota_units=LIST_UNITS
+            items=items, next_cursor=next_cursor, has_more=has_more, api_calls=calls
         )
 
     def _fetch_search(self, query: SourceQuery, cursor: Mapping[str, Any]) -> FetchResult:
@@ -360,11 +405,14 @@ class YouTubeConnector(Connector):
         state = _SearchState.read(cursor)
         if state.queue:
             return self._fetch_video_threads(query, state)
-        searched_at = _time(cursor.get("searched_at"))
-        if state.search is None and searched_at is not None and now - searched_at < self.search_interval:
-            # Not due: no call, no quota spent.
+        if self._search_not_due(state, now):
+            # No call, no quota spent.
             return FetchResult(items=[], next_cursor=dict(cursor), api_calls=0)
-        return self._search_page(query, state, searched_at, now)
+        return self._search_page(query, state, _time(cursor.get("searched_at")), now)
+
+    def _search_not_due(self, state: "_SearchState", now: datetime) -> bool:
+        searched_at = _time(state.cursor.get("searched_at"))
+        return state.search is None and searched_at is not None and now - searched_at < self.search_interval
 
     def _search_page(
         self, query: SourceQuery, state: "_SearchState", searched_at: datetime | None, now: datetime
@@ -380,9 +428,15 @@ class YouTubeConnector(Connector):
             "publishedAfter": _rfc3339(published_after),
             "maxResults": SEARCH_PAGE_SIZE,
         }
+        if query.language:
+            params["relevanceLanguage"] = youtube_relevance_language(query.language, query.region)
+        if query.region:
+            params["regionCode"] = query.region
         if search.get("page_token"):
             params["pageToken"] = search["page_token"]
-        response, calls = self._execute(self.youtube.search().list(**params), "search videos")
+        response, calls = self._execute(
+            self.youtube.search().list(**params), "search videos", units=SEARCH_UNITS
+        )
         items = []
         for result in response.get("items") or []:
             if not isinstance(result, dict):
@@ -419,7 +473,6 @@ class YouTubeConnector(Connector):
             next_cursor=state.as_cursor(searched),
             has_more=bool(state.search or state.queue),
             api_calls=calls,
-            quota_units=SEARCH_UNITS,
             coverage_gaps=gaps,
         )
 
@@ -435,7 +488,9 @@ class YouTubeConnector(Connector):
         }
         next_cursor = state.as_cursor(_time(state.cursor.get("searched_at")))
         try:
-            response, calls = self._execute(self.youtube.commentThreads().list(**params), "list the comments")
+            response, calls = self._execute(
+                self.youtube.commentThreads().list(**params), "list the comments", units=LIST_UNITS
+            )
         except _SkippableVideo as skipped:
             # Comments turned off, or the video was removed: nothing to read there, and no reason to stop.
             logger.info("youtube: skipping the comments of video %s: %s", video_id, skipped)
@@ -444,7 +499,6 @@ class YouTubeConnector(Connector):
                 items=[],
                 next_cursor=state.as_cursor(_time(state.cursor.get("searched_at"))),
                 has_more=bool(state.queue),
-                quota_units=LIST_UNITS,
             )
         items = []
         for thread in response.get("items") or []:
@@ -455,16 +509,18 @@ class YouTubeConnector(Connector):
             next_cursor=next_cursor,
             has_more=bool(state.queue),
             api_calls=calls,
-            quota_units=LIST_UNITS,
         )
 
-    def _execute(self, request: Any, action: str) -> tuple[dict[str, Any], int]:
-        """Run one API request; returns its JSON object and how many HTTP calls it took (2 when the access
-        token had to be fetched first). Raises ConnectorError."""
+    def _execute(self, request: Any, action: str, *, units: int) -> tuple[dict[str, Any], int]:
+        """Run one API request that costs `units` of the daily quota; returns its JSON object and how many
+        HTTP calls it took (2 when the access token had to be fetched first). Raises ConnectorError."""
         token_before = self._credentials.token
         try:
             response = request.execute(num_retries=0)
         except googleapiclient.errors.HttpError as error:
+            # YouTube charges for a request it answered, errors included; counting the full cost keeps the
+            # local count at or above Google's.
+            self.quota_units_used += units
             reason, _ = _error_reason(error)
             if reason in {"commentsDisabled", "videoNotFound"}:
                 raise _SkippableVideo(reason) from error
@@ -474,7 +530,10 @@ class YouTubeConnector(Connector):
         except google.auth.exceptions.TransportError as error:
             raise TransientConnectorError(f"Could not reach Google's token endpoint: {error}") from error
         except requests.RequestException as error:
+            # The request may have reached YouTube before the connection failed.
+            self.quota_units_used += units
             raise TransientConnectorError(f"Could not reach YouTube to {action}: {error}") from error
+        self.quota_units_used += units
         if not isinstance(response, dict):
             raise TransientConnectorError(f"YouTube answered '{action}' with something other than an object")
         return response, 1 if self._credentials.token == token_before else 2
@@ -508,7 +567,7 @@ class YouTubeConnector(Connector):
                 part="snippet", body={"snippet": {"parentId": parent, "textOriginal": text}}
             )
         try:
-            response, _ = self._execute(request, "post the reply")
+            response, _ = self._execute(request, "post the reply", units=INSERT_UNITS)
         except _SkippableVideo as skipped:
             raise ConnectorError(
                 f"YouTube would not post the reply: {skipped}",
@@ -537,7 +596,7 @@ class YouTubeConnector(Connector):
             else:
                 params = {"part": "snippet", "parentId": parent, "maxResults": 100}
                 request = self.youtube.comments().list(textFormat="plainText", **params, **_page(page_token))
-            response, _ = self._execute(request, "look for an earlier reply")
+            response, _ = self._execute(request, "look for an earlier reply", units=LIST_UNITS)
             for item in response.get("items") or []:
                 comment = (item.get("snippet") or {}).get("topLevelComment") if video_id else item
                 if not isinstance(comment, Mapping):

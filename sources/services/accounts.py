@@ -18,6 +18,7 @@ from sources.connectors import connector_for
 from sources.connectors.base import ConnectorError, SourceQuery
 from sources.fields import UnreadableCredentials
 from sources.models import Source
+from sources.services import costs
 from sources.services.credentials import source_settings
 from sources.services.sync import source_queries
 
@@ -157,6 +158,8 @@ def source_connection_test(*, source: Source) -> ConnectionCheck:
             )
         finally:
             pool.shutdown(wait=False)
+            # A test call spends the platform's daily quota like any other (1 unit on YouTube).
+            costs.quota_units_record(source=source, units=connector.quota_units_used)
     except ConnectorError as error:
         logger.info("connection test of source %s failed: %s", source.pk, error)
         return ConnectionCheck(

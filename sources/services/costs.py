@@ -1,5 +1,7 @@
-"""The cost governor: counts billable reads per source, hospital and month, and says when to slow or stop."""
+"""The cost governor: counts billable reads per source, hospital and month, and units of a platform's daily
+quota per day, and says when to slow or stop."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,15 +15,28 @@ from django.utils import timezone
 from sources.models import Source, SourceCursor, SourceUsage
 from tracking.models import Hospital
 
-# Platforms metered by a daily quota of units rather than money: the default quota and the zone whose
-# midnight resets it. YouTube gives each Google Cloud project 10,000 units a day, reset at midnight Pacific.
-DAILY_QUOTAS: dict[str, tuple[int, str]] = {"youtube": (10_000, "America/Los_Angeles")}
+
+@dataclass(frozen=True, slots=True)
+class DailyQuota:
+    """A platform metered by a daily quota of units rather than money: the default quota, the units polling
+    leaves for replies, and the zone whose midnight resets it."""
+
+    units: int
+    reply_reserve: int
+    zone: str
+
+
+# YouTube gives each Google Cloud project 10,000 units a day, reset at midnight Pacific; a reply costs 50, so
+# polling leaves room for ten. Sources override both with daily_quota_units and reply_reserve_units.
+DAILY_QUOTAS: dict[str, DailyQuota] = {
+    "youtube": DailyQuota(units=10_000, reply_reserve=500, zone="America/Los_Angeles"),
+}
 # The day's units used are kept in a cursor row of the source under this key: it is written in the same
 # transaction as the page that used them, under the source's poll lock, like every other cursor.
 QUOTA_CURSOR_KEY = "quota:daily-units"
-# Polling stops with this share of the day's quota left, so replies (50 units each on YouTube) and a
-# connection test still fit, and a search started near the limit does not overrun it.
-QUOTA_RESERVE_SHARE = 0.05
+# The quota belongs to the Google Cloud project, and an OAuth client id starts with the project's number:
+# sources whose clients share a project share one day's units.
+_GOOGLE_PROJECT_CLIENT = re.compile(r"([0-9]+)-[A-Za-z0-9_]+\.apps\.googleusercontent\.com")
 
 
 def month_start(moment: datetime | None = None) -> date:
@@ -108,15 +123,33 @@ def hospital_budget_state(hospital: Hospital, now: datetime | None = None) -> Bu
 
 @dataclass(frozen=True, slots=True)
 class QuotaState:
-    """Units of a platform's daily quota used today, the day's limit and when it resets."""
+    """Units of a platform's daily quota used today (by every source on the same quota), the day's limit,
+    the units polling leaves for replies, and when the day resets."""
 
     used: int
     limit: int
+    reply_reserve: int
     resets_at: datetime
 
     @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def polling_allowance(self) -> int:
+        """What polling may still use today: the remaining units less the replies' reserve."""
+        return max(self.limit - self.reply_reserve - self.used, 0)
+
+    def polling_allows(self, units: int) -> bool:
+        # A fetch that makes no call still needs a unit of room: once at the reserve, polling stops.
+        return max(units, 1) <= self.polling_allowance
+
+    def reply_allows(self, units: int) -> bool:
+        return units <= self.remaining
+
+    @property
     def exhausted(self) -> bool:
-        return self.used >= self.limit * (1 - QUOTA_RESERVE_SHARE)
+        return self.polling_allowance <= 0
 
     @property
     def slow_down(self) -> bool:
@@ -129,28 +162,50 @@ def _quota_day(zone: ZoneInfo, now: datetime) -> tuple[str, datetime]:
     return local.date().isoformat(), reset
 
 
-def _quota_settings(source: Source) -> tuple[int, ZoneInfo] | None:
-    if source.kind not in DAILY_QUOTAS:
+def _setting_units(source: Source, key: str, default: int, *, below: int | None = None) -> int:
+    value = source.config.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (below and value >= below):
+        return default
+    return value
+
+
+def _quota_settings(source: Source) -> tuple[int, int, ZoneInfo] | None:
+    quota = DAILY_QUOTAS.get(source.kind)
+    if quota is None:
         return None
-    default, zone = DAILY_QUOTAS[source.kind]
-    limit = source.config.get("daily_quota_units", default)
-    return (limit if isinstance(limit, int) and limit > 0 else default), ZoneInfo(zone)
+    limit = _setting_units(source, "daily_quota_units", quota.units) or quota.units
+    reserve = _setting_units(source, "reply_reserve_units", min(quota.reply_reserve, limit // 2), below=limit)
+    return limit, reserve, ZoneInfo(quota.zone)
+
+
+def _quota_sharers(source: Source):
+    """The sources counted against the same quota as `source`: those whose OAuth client belongs to the same
+    Google Cloud project, or the source alone."""
+    project = _GOOGLE_PROJECT_CLIENT.fullmatch(str(source.config.get("client_id") or "").strip())
+    if project is None:
+        return Source.objects.filter(pk=source.pk).values("pk")
+    return Source.objects.filter(
+        kind=source.kind, config__client_id__startswith=f"{project.group(1)}-"
+    ).values("pk")
 
 
 def source_quota_state(source: Source, now: datetime | None = None) -> QuotaState | None:
-    """Today's use of the source's daily quota, or None when its platform has none."""
+    """Today's use of the source's daily quota (its own calls and those of sources on the same Google Cloud
+    project), or None when its platform has none. One query."""
     quota = _quota_settings(source)
     if quota is None:
         return None
-    limit, zone = quota
+    limit, reserve, zone = quota
     day, resets_at = _quota_day(zone, now or timezone.now())
-    position = (
-        SourceCursor.objects.filter(source=source, query_key=QUOTA_CURSOR_KEY)
-        .values_list("position", flat=True)
-        .first()
-    ) or {}
-    used = position.get("units", 0) if position.get("day") == day else 0
-    return QuotaState(used=int(used), limit=limit, resets_at=resets_at)
+    positions = SourceCursor.objects.filter(
+        source__in=_quota_sharers(source), query_key=QUOTA_CURSOR_KEY
+    ).values_list("position", flat=True)
+    used = sum(
+        int(position.get("units") or 0)
+        for position in positions
+        if isinstance(position, dict) and position.get("day") == day
+    )
+    return QuotaState(used=used, limit=limit, reply_reserve=reserve, resets_at=resets_at)
 
 
 def quota_units_record(*, source: Source, units: int, now: datetime | None = None) -> None:
@@ -159,7 +214,7 @@ def quota_units_record(*, source: Source, units: int, now: datetime | None = Non
     quota = _quota_settings(source)
     if quota is None or not units:
         return
-    day, _ = _quota_day(quota[1], now or timezone.now())
+    day, _ = _quota_day(quota[2], now or timezone.now())
     with transaction.atomic():
         row, _ = SourceCursor.objects.select_for_update().get_or_create(
             source=source, query_key=QUOTA_CURSOR_KEY
@@ -167,3 +222,25 @@ def quota_units_record(*, source: Source, units: int, now: datetime | None = Non
         used = row.position.get("units", 0) if row.position.get("day") == day else 0
         row.position = {"day": day, "units": int(used) + units}
         row.save(update_fields=["position", "updated_at"])
+
+
+def quota_spent_record(*, source: Source, now: datetime | None = None) -> None:
+    """Count the rest of today's quota as used, because the platform said it is (YouTube's quotaExceeded:
+    another app on the project, or calls made elsewhere). Writes the source's quota cursor row."""
+    state = source_quota_state(source, now)
+    if state is not None and state.remaining:
+        quota_units_record(source=source, units=state.remaining, now=now)
+
+
+def quota_reply_refusal(*, source: Source, units: int, now: datetime | None = None) -> str:
+    """Why a reply costing `units` of the source's daily quota must not be posted now ("" when it may):
+    what is left of today's quota cannot cover it."""
+    state = source_quota_state(source, now)
+    if state is None or state.reply_allows(units):
+        return ""
+    resets = timezone.localtime(state.resets_at).strftime("%Y-%m-%d %H:%M %Z")
+    return (
+        f"Not posted: a reply costs up to {units:,} units of {source.name}'s daily quota and only "
+        f"{state.remaining:,} of {state.limit:,} are left today. The quota resets at {resets} (midnight in "
+        f"{state.resets_at.tzinfo}); post the reply again then."
+    )

@@ -44,7 +44,7 @@ def gaps_record_reported(*, source: Source, query_key: str, gaps: tuple[Reported
         [
             CoverageGap(
                 source=source,
-                query_key=query_key,
+                query_key=f"{query_key}{gap.key_suffix}",
                 start=gap.start,
                 end=gap.end,
                 reason=gap.kind,

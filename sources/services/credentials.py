@@ -1,16 +1,20 @@
 """Source credentials: the one place a source's settings and secrets are merged for its connector, how a
-secret is shown (never in full), and re-encryption after a key rotation."""
+secret is shown (never in full), and re-encryption of every encrypted field after a key rotation."""
 
 import logging
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Q
 
 from sources.connectors.base import ConnectorError
 from sources.constants import LAST_FOUR_MIN_LENGTH, PASSWORD_SETTINGS, SECRET_SETTINGS, secret_label
 from sources.crypto import KEY_CHANGED_FIX, KEY_CHANGED_MESSAGE
-from sources.fields import UnreadableCredentials
+from sources.fields import EncryptedJSONField, UnreadableCredentials
 from sources.models import Source
 
 logger = logging.getLogger(__name__)
@@ -73,25 +77,44 @@ def source_secret_states(source: Source) -> list[SecretState]:
 
 @dataclass(frozen=True, slots=True)
 class ReencryptResult:
-    reencrypted: int
+    reencrypted: dict[str, int]
     unreadable: list[str]
 
 
-def source_credentials_reencrypt() -> ReencryptResult:
-    """Encrypt every source's stored secrets again with the current first key, so an old key can then be
-    removed from FIELD_ENCRYPTION_KEYS. Sources whose secrets no key opens are left as they are and named.
+def _encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedJSONField]]]:
+    """Every model with encrypted fields (source credentials, webhook signing secrets, any added later)."""
+    found = []
+    for model in apps.get_models():
+        fields = [field for field in model._meta.concrete_fields if isinstance(field, EncryptedJSONField)]
+        if fields:
+            found.append((model, fields))
+    return found
 
-    Writes Source.credentials of each source with secrets.
+
+def encrypted_fields_reencrypt() -> ReencryptResult:
+    """Encrypt every stored secret again with the current first key, so an old key can then be removed
+    from FIELD_ENCRYPTION_KEYS: every EncryptedJSONField of every model. Rows whose secrets no key opens are
+    left as they are and named ("source Brave", "webhook endpoint CRM").
+
+    Writes the encrypted fields of each row that holds a secret; returns the count per model (plural
+    verbose name).
     """
-    done, unreadable = 0, []
+    done: dict[str, int] = {}
+    unreadable: list[str] = []
     with transaction.atomic():
-        for source in Source.objects.select_for_update().exclude(credentials="").order_by("pk"):
-            if not credentials_readable(source):
-                unreadable.append(source.name)
-                continue
-            # Saving the decrypted mapping encrypts it afresh with the first key.
-            source.save(update_fields=["credentials"])
-            done += 1
+        for model, fields in _encrypted_fields():
+            label = str(model._meta.verbose_name_plural)
+            done[label] = 0
+            empty = reduce(and_, (Q(**{field.name: ""}) for field in fields))
+            for row in model._default_manager.select_for_update().exclude(empty).order_by("pk"):
+                values = {field.name: getattr(row, field.attname) for field in fields}
+                if any(isinstance(value, UnreadableCredentials) for value in values.values()):
+                    unreadable.append(f"{model._meta.verbose_name} {row}")
+                    continue
+                # Saving the decrypted value encrypts it afresh with the first key; updated_at and the like
+                # are left alone, since nothing a person sees changed.
+                row.save(update_fields=[name for name, value in values.items() if value])
+                done[label] += 1
     if unreadable:
-        logger.warning("credentials of %d source(s) cannot be decrypted with any key", len(unreadable))
+        logger.warning("secrets of %d row(s) cannot be decrypted with any key", len(unreadable))
     return ReencryptResult(reencrypted=done, unreadable=unreadable)

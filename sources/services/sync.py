@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -13,19 +13,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentions.services import IngestResult, mention_ingest
-from sources.connectors import connector_for
-from sources.connectors.base import Connector, ConnectorError, SourceQuery
+from sources.connectors import CONNECTORS, connector_for
+from sources.connectors.base import Connector, ConnectorError, DailyQuotaExceeded, SourceQuery
 from sources.models import CoverageGap, Source, SourceCursor, SyncRun
 from sources.services import costs, coverage
 from sources.services.credentials import source_settings
 from tracking.models import Hospital
-from tracking.selectors import hospital_search_terms, term_matcher_build
+from tracking.selectors import SearchTerm, hospital_search_terms, term_matcher_build
 
 logger = logging.getLogger(__name__)
 
 # Namespace for the advisory locks that keep two workers from polling one source at once.
 SOURCE_LOCK_NAMESPACE = 7301
 BUDGET_HOW_TO_FIX = "Raise the monthly budget on the source (or the hospital), or wait for next month."
+QUOTA_HOW_TO_FIX = (
+    "Nothing to do: polling resumes when the quota resets. To hear more each day, search less often "
+    "(search_interval_minutes), keep a smaller reply reserve (reply_reserve_units), or get a larger quota "
+    "from Google and set daily_quota_units."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +49,47 @@ class BudgetReached(Exception):
 
 
 def source_queries(*, source: Source) -> list[PlannedQuery]:
-    """One query per tracked hospital, searching for all of its active terms."""
+    """One query per tracked hospital and per language and region its terms are limited to, as far as the
+    source's platform can search by them (Connector.query_filters); every other term shares the hospital's
+    unrestricted query, and the local matcher applies the rest."""
+    connector_class = CONNECTORS.get(source.kind)
+    filters = connector_class.query_filters if connector_class is not None else frozenset()
     return [
-        PlannedQuery(SourceQuery(key=f"hospital:{slug}", terms=tuple(terms)), hospital_id)
+        PlannedQuery(query, hospital_id)
         for (hospital_id, slug), terms in hospital_search_terms().items()
+        for query in hospital_queries(key=f"hospital:{slug}", terms=terms, filters=filters)
     ]
+
+
+def hospital_queries(*, key: str, terms: list[SearchTerm], filters: frozenset[str]) -> list[SourceQuery]:
+    """A hospital's terms grouped by the (language, region) the platform can search by, one query each:
+    the unrestricted group first, keyed `key` as it always was, and each limited group under a key of its
+    own ("<key>#lang:es,region:MX"), so a group never continues from another query's cursor."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for term in terms:
+        limits = (
+            term.language if "language" in filters else "",
+            term.region if "region" in filters else "",
+        )
+        groups.setdefault(limits, []).append(term.query)
+    hospital = SourceQuery(key=key, terms=())
+    return [
+        replace(
+            hospital,
+            key=_limited_key(key, language, region),
+            terms=tuple(queries),
+            language=language,
+            region=region,
+        )
+        for (language, region), queries in sorted(groups.items())
+    ]
+
+
+def _limited_key(key: str, language: str, region: str) -> str:
+    limits = [f"lang:{language}"] if language else []
+    if region:
+        limits.append(f"region:{region}")
+    return f"{key}#{','.join(limits)}" if limits else key
 
 
 @contextmanager
@@ -110,6 +151,7 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
     matcher = term_matcher_build()
     hospitals = {h.pk: h for h in Hospital.objects.all()}
     pages = 0
+    quota_stop = ""
     try:
         for planned, query in _parts_least_recently_polled_first(source, connector):
             result = None
@@ -121,7 +163,18 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
                     return
                 _check_budgets(source, hospitals.get(planned.hospital_id))
                 cursor, _ = SourceCursor.objects.get_or_create(source=source, query_key=query.key)
-                result = connector.fetch(query, cursor.position)
+                shortfall = _quota_shortfall(source, connector.next_fetch_quota_units(query, cursor.position))
+                if shortfall:
+                    # This part's next call does not fit in what polling may still use today; a cheaper
+                    # part (a 1-unit list where a search costs 100) may, so the others go on.
+                    quota_stop = shortfall
+                    break
+                units_before = connector.quota_units_used
+                try:
+                    result = connector.fetch(query, cursor.position)
+                except ConnectorError as error:
+                    _quota_record_failed_fetch(source, connector.quota_units_used - units_before, error)
+                    raise
                 pages += 1
                 # The cursor moves in the same transaction as the rows it covers: a crash before the
                 # commit refetches the page, and the unique constraint absorbs what was already stored.
@@ -141,11 +194,14 @@ def _sync_pages(source: Source, run: SyncRun, max_pages: int) -> None:
                     coverage.gaps_record_reported(
                         source=source, query_key=query.key, gaps=result.coverage_gaps
                     )
-                    costs.quota_units_record(source=source, units=result.quota_units)
+                    costs.quota_units_record(source=source, units=connector.quota_units_used - units_before)
                 _run_count(run, result.api_calls, result.billable_reads, len(result.items), stored)
     except SoftTimeLimitExceeded:
         # Every stored page has its cursor saved; a follow-up run continues from there.
         run.has_more = True
+        return
+    if quota_stop:
+        raise BudgetReached(quota_stop, how_to_fix=QUOTA_HOW_TO_FIX)
 
 
 def _parts_least_recently_polled_first(
@@ -161,16 +217,34 @@ def _parts_least_recently_polled_first(
     return sorted(parts, key=lambda pair: (polled_at.get(pair[1].key) or never, pair[1].key))
 
 
-def _check_budgets(source: Source, hospital: Hospital | None) -> None:
+def _quota_shortfall(source: Source, units: int) -> str:
+    """Why polling may not make a call costing `units` of the daily quota now ("" when it may): the day's
+    units, less the reserve kept for replies, cannot cover it."""
     quota = costs.source_quota_state(source)
-    if quota is not None and quota.exhausted:
-        resets = timezone.localtime(quota.resets_at).strftime("%Y-%m-%d %H:%M %Z")
+    if quota is None or quota.polling_allows(units):
+        return ""
+    resets = timezone.localtime(quota.resets_at).strftime("%Y-%m-%d %H:%M %Z")
+    return (
+        f"{source.name} used {quota.used:,} of its {quota.limit:,} daily quota units; polling keeps the last "
+        f"{quota.reply_reserve:,} for replies and stops before a call ({max(units, 1):,} units) would reach "
+        f"them, until the quota resets at {resets} (midnight Pacific)."
+    )
+
+
+def _quota_record_failed_fetch(source: Source, units: int, error: ConnectorError) -> None:
+    """Count what a failed fetch used; when the platform said the day's quota is gone, count it all as used
+    and stop polling until the reset, instead of asking again with every retry."""
+    costs.quota_units_record(source=source, units=units)
+    if isinstance(error, DailyQuotaExceeded):
+        costs.quota_spent_record(source=source)
         raise BudgetReached(
-            f"{source.name} used {quota.used:,} of its {quota.limit:,} daily quota units; polling stops "
-            f"before the platform refuses, until the quota resets at {resets}.",
-            how_to_fix="Nothing to do: polling resumes when the quota resets. To hear more each day, search "
-            "less often (search_interval_minutes) or get a larger quota and set daily_quota_units.",
-        )
+            f"{source.name}: the platform refused a call because the daily quota is used up ({error}). "
+            "Polling stops until the quota resets.",
+            how_to_fix=error.how_to_fix or QUOTA_HOW_TO_FIX,
+        ) from error
+
+
+def _check_budgets(source: Source, hospital: Hospital | None) -> None:
     if costs.cost_per_read(source) == 0:
         return
     state = costs.source_budget_state(source)

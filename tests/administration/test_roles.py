@@ -24,12 +24,13 @@ roles_migration = importlib.import_module("administration.migrations.0002_roles"
 integration_migration = importlib.import_module("administration.migrations.0003_integration_permissions")
 webhook_migration = importlib.import_module("administration.migrations.0004_webhook_permissions")
 oncall_migration = importlib.import_module("administration.migrations.0005_oncall_permissions")
+schedule_migration = importlib.import_module("administration.migrations.0006_schedule_permissions")
 
 
 def _migrated_roles() -> dict[str, set[str]]:
     """The roles as the migrations leave them: 0002's table plus what later migrations add."""
     result = {name: set(perms) for name, perms in roles_migration.ROLES.items()}
-    for migration in (integration_migration, webhook_migration, oncall_migration):
+    for migration in (integration_migration, webhook_migration, oncall_migration, schedule_migration):
         for name, perms in migration.ADDED.items():
             result[name] |= set(perms)
     return result
@@ -57,6 +58,7 @@ def migrated(db):
         integration_migration.permissions_add(_migration_apps("0003_integration_permissions"), None)
         webhook_migration.permissions_add(_migration_apps("0004_webhook_permissions"), None)
         oncall_migration.permissions_add(_migration_apps("0005_oncall_permissions"), None)
+        schedule_migration.permissions_add(_migration_apps("0006_schedule_permissions"), None)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -75,6 +75,8 @@ def world(db):
         embedding=b"",
         posted_at=rows[0].posted_at,
     )
+    # Only the first mention changed in the last hour (a plain update() leaves auto_now alone).
+    Mention.objects.exclude(pk=rows[0].pk).update(updated_at=now - timedelta(days=1))
     today = timezone.localdate()
     return {
         "q": "parking",
@@ -92,6 +94,7 @@ def world(db):
         "location": str(location.pk),
         "department": str(department.pk),
         "clinician": str(clinician.pk),
+        "updated_since": (now - timedelta(hours=1)).isoformat(),
     }
 
 

@@ -12,12 +12,14 @@ from django.db.models.functions import TruncDate
 from django.http import QueryDict
 from django.test import override_settings
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from dashboards import rollup_selectors as rollup
 from dashboards import selectors as raw
 from dashboards.management.synthetic import SYNTHETIC_SOURCE_NAME, synthetic_mentions_generate
 from dashboards.models import MentionDay
 from dashboards.rollups import (
+    mention_day,
     mention_days_of,
     mention_days_rebuild,
     mention_days_refresh,
@@ -287,6 +289,32 @@ def test_refresh_for_mentions_enqueues_once_per_day_after_commit(mixed, django_c
     assert apply_async.call_args.kwargs["args"] == [[at(1).date().isoformat(), at(0).date().isoformat()]]
     assert apply_async.call_args.kwargs["countdown"] > 0
     cache.clear()
+
+
+def test_a_refresh_the_broker_cannot_take_is_logged_and_tried_again_by_the_next_write(
+    mixed, django_capture_on_commit_callbacks, caplog
+):
+    cache.clear()
+    ids = [mixed[0].pk, mixed[2].pk]
+    broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(mention_days_refresh_task, "apply_async", side_effect=broker_down) as apply_async:
+        with django_capture_on_commit_callbacks(execute=True):
+            mention_days_refresh_for_mentions(mention_ids=ids)  # Does not raise after the commit.
+        with django_capture_on_commit_callbacks(execute=True):
+            mention_days_refresh_for_mentions(mention_ids=ids)  # Not coalesced into the lost one.
+    assert apply_async.call_count == 2
+    assert "dashboards.mention_days_refresh" in caplog.text
+    cache.clear()
+
+
+def test_the_day_of_a_mention_is_the_day_the_rollup_counts_it_in(mixed):
+    # Computed in Python where the posting time is at hand (ingest, enrichment), with no query; the
+    # mixed mentions sit on local day boundaries.
+    assert sorted({mention_day(mention.posted_at) for mention in mixed}) == mention_days_of(
+        mention_ids=[mention.pk for mention in mixed]
+    )
+    first_three = [mention_day(mention.posted_at) for mention in mixed[:3]]
+    assert first_three == [at(0).date(), at(0).date(), at(1).date()]
 
 
 def test_refresh_task_recomputes_the_days_it_is_given(mixed):

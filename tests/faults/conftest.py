@@ -19,6 +19,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from hospitallisten.celery import app
 
@@ -134,10 +135,22 @@ class Processes:
         command += ["--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat"]
         return self._start(command, self.env(**extra_env), "worker")
 
-    def beat(self) -> subprocess.Popen:
-        schedule = Path(self.redis_server.directory) / "beat-schedule"
-        command = [sys.executable, "-m", "celery", "-A", "hospitallisten", "beat", "--loglevel", "info"]
-        return self._start(command + ["--schedule", str(schedule)], self.env(), "beat")
+    def beat(self, *, loglevel: str = "info", every_second: bool = True) -> subprocess.Popen:
+        """The scheduler on the test database (CELERY_BEAT_SCHEDULER: django-celery-beat's). With
+        every_second, the due-sources check is its only task and runs every second."""
+        if every_second:
+            second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
+            PeriodicTask.objects.update_or_create(
+                name="sources-sync-due",
+                defaults={
+                    "task": "sources.sources_sync_due",
+                    "interval": second,
+                    "crontab": None,
+                    "expire_seconds": 5,
+                },
+            )
+        command = [sys.executable, "-m", "celery", "-A", "hospitallisten", "beat", "--loglevel", loglevel]
+        return self._start(command, self.env(), "beat")
 
     def send(self, task_name: str, *args) -> None:
         """Enqueue on the test's own Redis (the test process's app is configured for the shared one)."""

@@ -1,5 +1,13 @@
 """The enrichment step: tagging stored mentions, flagging failures, corrections and re-tagging."""
 
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from kombu.exceptions import OperationalError
+
+from clusters.tasks import clusters_assign_task
+from dashboards.rollups import mention_days_of
+from dashboards.tasks import mention_days_refresh_task
 from enrichment import services
 from enrichment.models import ClassificationLabel, RetagJob
 from enrichment.services import (
@@ -71,10 +79,13 @@ def test_ingest_enqueues_enrichment_of_new_mentions_after_commit(
     enqueued = []
     monkeypatch.setattr(mentions_enrich_task, "delay", lambda ids: enqueued.append(ids))
     source = SourceFactory(name="Demo data")
-    items = [{**demo_post(n, f"RGH post {n}"), "posted_at": "2026-11-20T10:00:00+00:00"} for n in range(150)]
+    count = services.ENRICH_BATCH_SIZE + 50
+    items = [
+        {**demo_post(n, f"RGH post {n}"), "posted_at": "2026-11-20T10:00:00+00:00"} for n in range(count)
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         mention_ingest(source=source, raw_items=items, normalize=DemoConnector({}).normalize)
-    assert [len(batch) for batch in enqueued] == [100, 50]
+    assert [len(batch) for batch in enqueued] == [services.ENRICH_BATCH_SIZE, 50]
     assert sorted(sum(enqueued, [])) == sorted(Mention.objects.values_list("pk", flat=True))
 
 
@@ -134,3 +145,59 @@ def test_a_retag_job_resumes_where_it_stopped(db, monkeypatch):
     job = retag_job_run(job_id=job.pk)
     assert (job.status, job.done, job.percent) == (RetagJob.Status.DONE, 5, 100)
     assert all(m.model_version for m in Mention.objects.filter(pk__in=[m.pk for m in mentions]))
+
+
+def test_ingest_stores_the_page_when_the_broker_cannot_take_its_enrichment(
+    hospitals, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(mentions_enrich_task, "delay", broker_down)
+    monkeypatch.setattr(mention_days_refresh_task, "apply_async", broker_down)
+    cache.clear()  # Rollup refreshes are coalesced per day in the cache: none enqueued before this test.
+    source = SourceFactory(name="Demo data")
+    items = [{**demo_post(n, f"RGH post {n}"), "posted_at": "2026-11-20T10:00:00+00:00"} for n in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = mention_ingest(source=source, raw_items=items, normalize=DemoConnector({}).normalize)
+
+    # Stored and counted; the enrichment-pending schedule tags them later (see the sweeper's test).
+    assert result.new == 3 == Mention.objects.filter(enriched_at__isnull=True).count()
+    assert "enrichment.mentions_enrich" in caplog.text and "dashboards.mention_days_refresh" in caplog.text
+
+
+def test_enrich_names_the_days_and_complaints_of_the_batch_even_if_tagged_before(db):
+    complaint = MentionFactory(text=SAFETY, posted_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    praise = MentionFactory(text=PRAISE, posted_at=datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    mentions_enrich(mention_ids=[complaint.pk])
+
+    # A redelivered task: the complaint was tagged by the first delivery and still needs its follow-ups.
+    result = mentions_enrich(mention_ids=[complaint.pk, praise.pk])
+
+    assert (result.tagged, result.complaint_ids) == (1, (complaint.pk,))
+    # Local days (settings.TIME_ZONE), as the rollup counts them.
+    assert list(result.days) == mention_days_of(mention_ids=[complaint.pk, praise.pk])
+
+
+def test_a_batch_without_complaints_sends_nothing_to_clustering(db, monkeypatch):
+    sent = []
+    monkeypatch.setattr(clusters_assign_task, "delay", lambda ids: sent.append(ids))
+    monkeypatch.setattr(mention_days_refresh_task, "apply_async", lambda **kwargs: None)
+    praise = [MentionFactory(text=f"{PRAISE} Visit {n}.") for n in range(3)]
+
+    mentions_enrich_task.apply(args=[[m.pk for m in praise]]).get()
+
+    assert Mention.objects.filter(is_complaint=False).count() == 3
+    assert sent == []
+
+
+def test_the_enrichment_task_sends_only_the_complaints_to_clustering(db, monkeypatch):
+    sent = []
+    monkeypatch.setattr(clusters_assign_task, "delay", lambda ids: sent.append(ids))
+    monkeypatch.setattr(mention_days_refresh_task, "apply_async", lambda **kwargs: None)
+    complaint, praise = MentionFactory(text=SAFETY), MentionFactory(text=PRAISE)
+
+    mentions_enrich_task.apply(args=[[complaint.pk, praise.pk]]).get()
+
+    assert sent == [[complaint.pk]]

@@ -13,7 +13,7 @@ from sources.connectors.base import ConnectorError
 from sources.fields import UnreadableCredentials
 from sources.models import CoverageGap, Source
 from sources.services import sync
-from sources.services.credentials import secret_display, source_credentials_reencrypt, source_settings
+from sources.services.credentials import encrypted_fields_reencrypt, secret_display, source_settings
 from sources.services.sync import source_sync
 from tests.factories import SourceFactory
 
@@ -65,8 +65,8 @@ def test_a_new_key_first_still_reads_secrets_saved_under_the_old_one_and_reencry
         under_old_key = raw_column(source)[0]
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
         assert Source.objects.get(pk=source.pk).credentials == {"api_key": SECRET}
-        result = source_credentials_reencrypt()
-        assert result.reencrypted == 1 and result.unreadable == []
+        result = encrypted_fields_reencrypt()
+        assert result.reencrypted["sources"] == 1 and result.unreadable == []
     assert raw_column(source)[0] != under_old_key
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
         assert Source.objects.get(pk=source.pk).credentials == {"api_key": SECRET}
@@ -83,7 +83,7 @@ def test_a_changed_key_loads_as_unreadable_and_saving_keeps_the_ciphertext(db):
             source_settings(loaded)
         loaded.name = "Brave web"
         loaded.save()
-        assert source_credentials_reencrypt().unreadable == ["Brave web"]
+        assert encrypted_fields_reencrypt().unreadable == ["source Brave web"]
     assert raw_column(source)[0] == stored
 
 

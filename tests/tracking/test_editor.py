@@ -110,6 +110,34 @@ def test_an_invalid_query_shows_the_message_and_points_at_the_wrong_part(admin_c
     assert "&quot;Mercy&quot; AND (hospital OR &quot;ER\n" + " " * 25 + "^^^</pre>" in html
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("language", "sp", "“sp” is not an ISO 639-1 language code"),
+        ("language", "es-MX", "put the country in Region"),
+        ("language", "spanish", "“spanish” is not an ISO 639-1 language code"),
+        ("region", "UK", "the United Kingdom is GB"),
+        ("region", "ZZ", "“ZZ” is not an ISO 3166-1 country code"),
+    ],
+)
+def test_a_language_or_region_that_is_not_an_iso_code_is_refused_with_a_clear_error(
+    admin_client, mercy, field, value, message
+):
+    response = admin_client.post(reverse("tracking:term_create"), _term_data(mercy, **{field: value}))
+
+    assert response.status_code == 200
+    assert not TrackedTerm.objects.exists()
+    (error,) = response.context["form"].errors[field]
+    assert message in error
+
+
+def test_language_and_region_codes_are_saved_in_their_usual_case(admin_client, mercy):
+    admin_client.post(reverse("tracking:term_create"), _term_data(mercy, language=" ES ", region="mx"))
+
+    term = TrackedTerm.objects.get(hospital=mercy)
+    assert (term.language, term.region) == ("es", "MX")
+
+
 def test_a_place_of_another_hospital_is_refused(admin_client, mercy):
     elsewhere = Location.objects.create(hospital=HospitalFactory(slug="riverside"), name="Riverside ER")
 

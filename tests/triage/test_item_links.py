@@ -227,6 +227,48 @@ def test_a_reddit_comment_links_to_its_post_and_parent_comment(riverside):
     assert found.mention == stored_post and "Discharged from RGH" in found.description
 
 
+def test_a_linkedin_reply_links_to_its_parent_comment_and_a_top_level_comment_to_the_post(riverside):
+    post = "urn:li:share:7195001112223334445"
+    parent_urn = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789012345)"
+    parent = MentionFactory(platform="linkedin", external_id=parent_urn, text="8 hour waits")
+    reply = _post(
+        riverside,
+        "Same for my father",
+        platform="linkedin",
+        raw={"parentComment": parent_urn, "post_urn": post},
+    )
+    found = queue_item_thread_parent(item=reply)
+    assert found.mention == parent and found.description == "a reply to a LinkedIn comment"
+    assert found.url.startswith("https://www.linkedin.com/feed/update/urn:li:activity:7195001112230000001/")
+
+    top_level = _post(riverside, "8 hour waits", platform="linkedin", raw={"post_urn": post})
+    found = queue_item_thread_parent(item=top_level)
+    assert found.url == f"https://www.linkedin.com/feed/update/{post}/" and found.mention is None
+
+
+def test_a_youtube_comment_links_to_the_video_found_by_search_and_a_reply_to_its_comment(riverside):
+    video = MentionFactory(platform="youtube", external_id="video:dQ4wR8tY2uI", text="My 14 hour ER visit")
+    snippet = {"videoId": "dQ4wR8tY2uI", "textOriginal": "Same here"}
+    comment = _post(
+        riverside,
+        "Same here",
+        platform="youtube",
+        raw={"kind": "youtube#comment", "snippet": snippet, "video_title": "My 14 hour ER visit"},
+    )
+    found = queue_item_thread_parent(item=comment)
+    assert found.mention == video and found.description == "a comment on the video “My 14 hour ER visit”"
+
+    reply = _post(
+        riverside,
+        "Me too",
+        platform="youtube",
+        raw={"kind": "youtube#comment", "snippet": snippet | {"parentId": "UgzK3vN8pQ2rT5wY7bA4AaABAg"}},
+    )
+    found = queue_item_thread_parent(item=reply)
+    assert found.url == "https://www.youtube.com/watch?v=dQ4wR8tY2uI&lc=UgzK3vN8pQ2rT5wY7bA4AaABAg"
+    assert found.description == "a reply to a YouTube comment"
+
+
 def test_a_post_that_starts_its_thread_has_no_parent(riverside):
     item = _post(riverside, "RGH ER is slow", raw={"id": "9", "conversation_id": "9"})
     assert queue_item_thread_parent(item=item) is None

@@ -151,7 +151,7 @@ def test_the_sweeper_task_is_thin_and_scheduled(monkeypatch, settings):
     monkeypatch.setattr("triage.tasks.replies_sweep_stuck", lambda: called.append(True) or _empty())
     replies_sweep_stuck_task.apply()
     assert called
-    entry = settings.CELERY_BEAT_SCHEDULE["triage-replies-sweep-stuck"]
+    entry = settings.PERIODIC_TASK_DEFAULTS["triage-replies-sweep-stuck"]
     assert entry["task"] == replies_sweep_stuck_task.name == "triage.replies_sweep_stuck"
 
 
@@ -165,6 +165,11 @@ def test_found_replies_are_recorded_once_even_if_found_twice(monkeypatch, x_repl
     stuck(x_reply)
 
     class Connector:
+        quota_units_used = 0
+
+        def reply_parent(self, *, external_id, raw):
+            return external_id
+
         def find_existing_reply(self, **kwargs):
             return SentReply(platform_reply_id=X_REPLY, url="https://x.com/i/web/status/" + X_REPLY)
 

@@ -15,6 +15,7 @@ from responses import matchers
 
 from sources.connectors import youtube
 from sources.connectors.base import TransientConnectorError
+from sources.services import costs
 from tests.factories import HospitalFactory, SourceFactory
 from triage.models import AuditEntry, Reply, Status
 from triage.services import (
@@ -227,16 +228,54 @@ def test_a_youtube_account_without_permission_fails_the_reply_with_how_to_fix(ht
     assert reply.item.status == Status.ASSIGNED
 
 
-def test_youtube_quota_exhaustion_is_transient_and_the_reply_waits(http, alice, approver):
+def test_youtube_quotaexceeded_fails_the_reply_and_counts_the_day_as_spent(http, alice, approver):
     reply = sending_reply("youtube", author=alice, approver=approver)
     replay(http, "youtube/token.json")
     replay(http, "youtube/comment_reply_quota_exceeded.json")
-    with pytest.raises(TransientConnectorError) as raised:
-        reply_send(reply_id=reply.pk)
-    assert raised.value.retry_after > 0
-    reply.refresh_from_db()
-    assert reply.status == Reply.Status.SENDING and reply.claimed_until is None
-    assert "quotaExceeded" in reply.error
+    reply = reply_send(reply_id=reply.pk)
+    # Retrying before midnight Pacific would only fail again: nothing was posted, a person posts it later.
+    assert reply.status == Reply.Status.FAILED and reply.claimed_until is None
+    assert "Not posted" in reply.error and "quotaExceeded" in reply.error
+    assert "after the quota resets" in reply.how_to_fix
+    assert costs.source_quota_state(reply.item.mention.source).remaining == 0
+
+
+# The daily quota: replies are counted, and refused when what is left cannot cover them
+
+
+def test_a_youtube_reply_counts_50_units_against_the_sources_daily_quota(http, alice, approver):
+    reply = sending_reply("youtube", author=alice, approver=approver)
+    source = reply.item.mention.source
+    # Polling stopped at its reserve (9,500 of 10,000): the last 500 units are there for replies.
+    costs.quota_units_record(source=source, units=9_500)
+    replay(http, "youtube/token.json")
+    replay(http, "youtube/comment_reply.json")
+    reply = reply_send(reply_id=reply.pk)
+    assert reply.status == Reply.Status.SENT
+    assert costs.source_quota_state(source).used == 9_550
+
+
+def test_a_youtube_reply_the_remaining_quota_cannot_cover_is_refused_not_sent(
+    http, alice, approver, django_capture_on_commit_callbacks
+):
+    reply = sending_reply("youtube", author=alice, approver=approver)
+    source = reply.item.mention.source
+    costs.quota_units_record(source=source, units=9_970)
+    reply = reply_send(reply_id=reply.pk)
+
+    assert not http.calls, "nothing was asked of YouTube"
+    assert reply.status == Reply.Status.FAILED and reply.platform_reply_id == ""
+    assert "Not posted: a reply costs up to 50 units" in reply.error
+    assert "only 30 of 10,000 are left today" in reply.error
+    assert "after the quota resets" in reply.how_to_fix
+    assert costs.source_quota_state(source).used == 9_970
+
+    # Posting it again is refused at the click, before anything is queued (a retry looks first: 53 units).
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as raised:
+        reply_send_enqueue(reply=Reply.objects.get(pk=reply.pk), user=alice)
+    assert raised.value.code == "quota" and "up to 53 units" in raised.value.messages[0]
+    assert not callbacks
+    assert Reply.objects.get(pk=reply.pk).status == Reply.Status.FAILED
 
 
 def test_a_linkedin_app_without_w_organization_social_fails_the_reply(http, alice, approver):

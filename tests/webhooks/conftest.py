@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 # The cluster fixtures (and the fake embedder) for the emerging-cluster event.
 from tests.clusters.conftest import complaint, fake_embedder, riverside  # noqa: F401
@@ -16,3 +17,10 @@ def make_endpoint(db):
         return endpoint_create(user=user, name="CRM", url=url, events=list(events), **filters)
 
     return make
+
+
+def stored_secret(endpoint) -> str:
+    """The signing secret's column as stored, read past the ORM."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM webhooks_endpoint WHERE id = %s", [endpoint.pk])
+        return cursor.fetchone()[0]

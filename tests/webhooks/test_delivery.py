@@ -277,3 +277,27 @@ def test_the_payload_is_not_built_when_nobody_subscribes(db):
         raise AssertionError("built for nobody")
 
     assert webhook_deliveries_create(event=Event.COMPLAINT_NEW, payload=payload) == []
+
+
+def test_deliveries_the_broker_cannot_take_stay_pending_without_failing_the_caller(
+    make_endpoint, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from kombu.exceptions import OperationalError
+
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(webhook_delivery_send_task, "delay", broker_down)
+    make_endpoint()
+    make_endpoint()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries = webhook_deliveries_create(event=Event.STATUS_CHANGED, payload=DATA)
+
+    assert len(deliveries) == 2
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.PENDING}
+    assert len(attempts) == 1  # The broker is down: the second would only wait out the same retries.
+    assert "webhooks.webhook_delivery_send" in caplog.text

@@ -176,7 +176,11 @@ def _match_next_batch(job: BackfillJob) -> None:
         if not claimed:
             raise _JobMoved
         if changed:
-            Mention.objects.bulk_update(changed, ["match_status", "hospital"], batch_size=500)
+            # bulk_update does not apply auto_now: the new time is set on each row here.
+            now = timezone.now()
+            for mention in changed:
+                mention.updated_at = now
+            Mention.objects.bulk_update(changed, ["match_status", "hospital", "updated_at"], batch_size=500)
         if unlink:
             through.objects.filter(reduce(or_, unlink)).delete()
         through.objects.bulk_create(link, ignore_conflicts=True)

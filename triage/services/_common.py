@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 
 from mentions.models import Mention
 from triage.models import AuditEntry, QueueItem, SlaTarget
@@ -61,12 +62,15 @@ def audit_entry_record(
         now=now,
     )
     entry.save()
+    # Notes, replies and escalations do not save the item itself, yet an integration syncing with
+    # updated_since must see them: everything on the audit trail moves the item's updated_at.
+    QueueItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
     queue_item_status_changes_emit(entries=[entry])
 
 
 def mention_status_sync(*, mention_ids: Iterable[int], status: str) -> None:
     """Mirror the queue status onto Mention.triage_status, which the mention pages filter on."""
-    Mention.objects.filter(pk__in=list(mention_ids)).update(triage_status=status)
+    Mention.objects.filter(pk__in=list(mention_ids)).update(triage_status=status, updated_at=timezone.now())
 
 
 def sla_targets() -> dict[str, SlaTarget]:

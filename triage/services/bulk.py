@@ -25,7 +25,7 @@ def _finish(items: list[QueueItem], fields: list[str], entries: list[AuditEntry]
 def _sync_statuses(items: list[QueueItem]) -> None:
     for status in {item.status for item in items}:
         ids = [item.mention_id for item in items if item.status == status]
-        Mention.objects.filter(pk__in=ids).update(triage_status=status)
+        Mention.objects.filter(pk__in=ids).update(triage_status=status, updated_at=timezone.now())
 
 
 def queue_items_bulk_assign(

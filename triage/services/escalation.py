@@ -4,7 +4,8 @@
 second automatic run does nothing) and enqueues triage.escalation_notify after commit. `escalation_notify`
 sends the email and the webhook POST, each at most once: it claims the row with a conditional UPDATE,
 and stamps email_sent_at / webhook_sent_at as soon as each goes out, so a retry after a webhook failure
-sends only the webhook. The same email + webhook pattern as the emerging-cluster alerts.
+sends only the webhook. The same email + webhook pattern as the emerging-cluster alerts. A notify task that
+never ran (the broker was down) is caught up by triage/services/escalation_sweeper.py.
 """
 
 import logging
@@ -22,8 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrichment.taxonomy import Severity
+from hospitallisten.lib.tasks import task_send_or_log
 from triage.models import AuditEntry, Escalation, OnCallContact, QueueItem
 from triage.services._common import audit_entry_record, lock
+from webhooks.destinations import UnsafeDestination, checked_session, delivery_url_check
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +104,14 @@ def queue_item_escalate(
             },
             now=now,
         )
-        transaction.on_commit(partial(escalation_notify_task.delay, escalation.pk))
+        transaction.on_commit(
+            partial(
+                task_send_or_log,
+                escalation_notify_task,
+                escalation.pk,
+                fallback=f"triage-escalations-sweep notifies escalation {escalation.pk} within minutes",
+            )
+        )
     return escalation, True
 
 
@@ -174,10 +184,15 @@ def _send_email(escalation: Escalation, subject: str, body: str) -> None:
 
 
 def _send_webhook(escalation: Escalation, body: str) -> None:
+    # An admin types the contact's webhook URL: it gets the same SSRF guard as webhook endpoints, at
+    # connection time too (DNS may have changed since the form checked it).
+    url = escalation.contact.webhook_url
     try:
-        response = requests.post(
-            escalation.contact.webhook_url, json={"text": body}, timeout=WEBHOOK_TIMEOUT_SECONDS
-        )
+        delivery_url_check(url)
+        with checked_session() as session:
+            response = session.post(url, json={"text": body}, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    except UnsafeDestination as error:
+        raise EscalationNotifyError(f"The webhook address was refused: {error}", permanent=True) from error
     except requests.RequestException as error:
         raise EscalationNotifyError(f"Could not reach the webhook: {error}", permanent=False) from error
     if response.status_code >= 400:

@@ -260,5 +260,6 @@ def queue_items_copies_refresh(*, mention_ids: Sequence[int]) -> int:
     """
     mention = Mention.objects.filter(pk=OuterRef("mention_id"))
     return QueueItem.objects.filter(mention_id__in=list(mention_ids)).update(
-        **{field: Subquery(mention.values(field)[:1]) for field in MENTION_COPY_FIELDS}
+        **{field: Subquery(mention.values(field)[:1]) for field in MENTION_COPY_FIELDS},
+        updated_at=timezone.now(),
     )

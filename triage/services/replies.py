@@ -8,7 +8,8 @@ triage.reply_send after commit; `reply_send` (the task) posts it. Posting is ide
 - the attempt is counted and committed *before* the platform is called, so a retry knows an earlier
   attempt may have reached the platform (the worker was killed, or the recording failed) and first asks
   the platform for the account's reply to the same post with the same text (`find_existing_reply`),
-  recording that one instead of posting again.
+  recording that one instead of posting again. Both calls name the post as the connector's `reply_parent`
+  does, so a reply is looked for where it was posted (an Instagram @mention, for one).
 docs/replies.md describes the flow for users.
 """
 
@@ -27,9 +28,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mentions.models import Mention, Platform
-from sources.connectors import connector_for
-from sources.connectors.base import ConnectorError, SentReply
+from sources.connectors import CONNECTORS, connector_for
+from sources.connectors.base import ConnectorError, DailyQuotaExceeded, SentReply
 from sources.models import Source
+from sources.services import costs
 from sources.services.credentials import source_settings
 from triage.models import REPLY_PLACEHOLDERS, AuditEntry, QueueItem, Reply, ReplyTemplate, Status
 from triage.phi import Finding, check_reply_draft, has_blocking
@@ -66,6 +68,10 @@ MAX_REPLY_LENGTH: dict[str, int] = {
 # attempt whose worker died frees the reply when its claim runs out.
 SEND_CLAIM = timedelta(seconds=180)
 EDITABLE = (Reply.Status.DRAFT, Reply.Status.PENDING_APPROVAL, Reply.Status.APPROVED)
+QUOTA_REPLY_FIX = (
+    "Post the reply again after the quota resets (the source's page shows today's units), or reply on the "
+    "platform yourself and mark the item as handled elsewhere."
+)
 FIRST_NAME_FALLBACK = "there"
 _FIRST_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
 
@@ -336,6 +342,10 @@ def reply_send_enqueue(*, reply: Reply, user, now: datetime | None = None) -> Re
             )
         _refuse_blocked(reply, _check(reply.text))
         _check_length(reply)
+        # A reply tried before looks on the platform first, which costs quota too.
+        refusal = _quota_refusal(mention.source, look_first=reply.attempts > 0)
+        if refusal:
+            raise ValidationError(refusal, code="quota")
         before = {"reply_status": reply.status}
         reply.status = Reply.Status.SENDING
         reply.sent_by = user
@@ -393,17 +403,39 @@ def reply_send(*, reply_id: int, now: datetime | None = None) -> Reply:
         if unsupported:
             raise ConnectorError(unsupported, how_to_fix="Mark the item as handled elsewhere.")
         connector = connector_for(mention.source.kind, source_settings(mention.source))
-        sent = None
-        if reply.attempts > 1:
-            sent = connector.find_existing_reply(parent_external_id=mention.external_id, text=reply.text)
-        if sent is None:
-            sent = connector.send_reply(parent_external_id=mention.external_id, text=reply.text)
+        look_first = reply.attempts > 1
+        refusal = _quota_refusal(mention.source, look_first=look_first)
+        if refusal:
+            raise ConnectorError(refusal, how_to_fix=QUOTA_REPLY_FIX)
+        try:
+            parent = connector.reply_parent(external_id=mention.external_id, raw=mention.raw)
+            sent = None
+            if look_first:
+                sent = connector.find_existing_reply(parent_external_id=parent, text=reply.text)
+            if sent is None:
+                sent = connector.send_reply(parent_external_id=parent, text=reply.text)
+        finally:
+            costs.quota_units_record(source=mention.source, units=connector.quota_units_used)
+    except DailyQuotaExceeded as error:
+        # Retrying before the quota resets only fails again: nothing was posted, so a person posts it later.
+        costs.quota_spent_record(source=mention.source)
+        refused = ConnectorError(
+            f"Not posted: the platform says the daily quota is used up ({error}).", how_to_fix=QUOTA_REPLY_FIX
+        )
+        return _record_failure(reply_id, error=refused, now=timezone.now())
     except ConnectorError as error:
         if error.permanent:
             return _record_failure(reply_id, error=error, now=timezone.now())
         _release(reply_id, error=error)
         raise
     return _record_sent(reply_id, sent=sent, now=timezone.now())
+
+
+def _quota_refusal(source: Source, *, look_first: bool) -> str:
+    """Why the source's daily quota cannot take one more reply today ("" when it can, or has no quota)."""
+    connector_class = CONNECTORS.get(source.kind)
+    units = connector_class.reply_quota_units(look_first=look_first) if connector_class else 0
+    return costs.quota_reply_refusal(source=source, units=units) if units else ""
 
 
 def _release(reply_id: int, *, error: ConnectorError) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sources.connectors import connector_for
 from sources.connectors.base import ConnectorError
+from sources.services import costs
 from sources.services.credentials import source_settings
 from triage.models import Reply
 from triage.services.replies import SEND_CLAIM, _record_failure, _record_sent
@@ -110,7 +111,11 @@ def reply_resolve_stuck(*, reply_id: int, now: datetime | None = None) -> Reply 
     mention = reply.item.mention
     try:
         connector = connector_for(mention.source.kind, source_settings(mention.source))
-        found = connector.find_existing_reply(parent_external_id=mention.external_id, text=reply.text)
+        try:
+            parent = connector.reply_parent(external_id=mention.external_id, raw=mention.raw)
+            found = connector.find_existing_reply(parent_external_id=parent, text=reply.text)
+        finally:
+            costs.quota_units_record(source=mention.source, units=connector.quota_units_used)
     except ConnectorError as error:
         return _unanswered(reply, error=error, now=now)
     if found is not None:

@@ -493,3 +493,24 @@ def test_the_recorded_session_outlives_the_tests_so_the_client_never_refreshes_i
     payload = recording("create_session.json")["response"]["body"]["accessJwt"].split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     assert datetime.fromtimestamp(claims["exp"], tz=UTC) > datetime.now(tz=UTC) + timedelta(days=3650)
+
+
+# Terms limited to a language or region
+
+
+def test_a_term_limited_to_a_language_asks_bluesky_for_posts_in_it(api, login):
+    search = replay(api, "search_empty.json")
+    connector = BlueskyConnector({**CONFIG, "lang": "en"})
+    (part,) = connector.plan_queries(
+        SourceQuery(key="hospital:riverside#lang:es", terms=("RGH",), language="es", region="MX")
+    )
+    assert (part.key, part.language) == ("hospital:riverside#lang:es#fac660ff4b3d", "es")
+    connector.fetch(part, {})
+    assert sent_params(search)["lang"] == "es"
+    assert "region" not in sent_params(search)  # searchPosts has no region filter.
+
+
+def test_a_term_without_a_language_sends_no_lang_parameter(api, login, connector):
+    search = replay(api, "search_empty.json")
+    connector.fetch(RGH, {})
+    assert "lang" not in sent_params(search)

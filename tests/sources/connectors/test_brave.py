@@ -470,3 +470,66 @@ def test_normalize_returns_a_mention_or_a_normalization_error_for_any_item(item)
         return
     assert isinstance(mention, MentionData)
     assert mention.platform == "web" and mention.text and len(mention.external_id) <= 255
+
+
+# Terms limited to a language or region
+
+
+def test_plan_queries_keeps_the_language_and_region_of_the_query_it_splits():
+    spanish = SourceQuery(
+        key="hospital:riverside#lang:es,region:MX", terms=QUERY.terms, language="es", region="MX"
+    )
+    parts = connector(endpoints=["web"], query_suffixes=[""]).plan_queries(spanish)
+    assert [(part.key, part.language, part.region) for part in parts] == [
+        ("hospital:riverside#lang:es,region:MX#web:", "es", "MX")
+    ]
+
+
+@responses.activate
+def test_fetch_asks_brave_for_the_terms_language_and_country_over_the_source_settings():
+    replay("web_empty")
+    replay("news_page1")
+    spanish = SourceQuery(
+        key="hospital:riverside#lang:es,region:MX", terms=QUERY.terms, language="es", region="MX"
+    )
+    brave = connector(country="US", search_lang="en")
+    parts = {part.key.rpartition("#")[2]: part for part in brave.plan_queries(spanish)}
+    brave.fetch(parts["web:"], {})
+    brave.fetch(parts["news:complaints"], {})
+    web, news = sent_params(0), sent_params(1)
+    assert urlsplit(responses.calls[1].request.url).path.endswith("/news/search")
+    assert (web["search_lang"], web["country"]) == ("es", "MX")
+    assert (news["search_lang"], news["country"]) == ("es", "MX")
+
+
+@responses.activate
+def test_fetch_of_an_unrestricted_query_sends_no_language_or_country_unless_the_source_sets_them():
+    replay("web_empty")
+    replay("web_empty")
+    connector().fetch(WEB_COMPLAINTS, {})
+    connector(country="GB", search_lang="en").fetch(WEB_COMPLAINTS, {})
+    assert "search_lang" not in sent_params(0) and "country" not in sent_params(0)
+    assert (sent_params(1)["search_lang"], sent_params(1)["country"]) == ("en", "GB")
+
+
+@pytest.mark.parametrize(
+    ("language", "region", "search_lang", "country"),
+    [
+        ("ja", "JP", "jp", "JP"),  # Brave spells Japanese "jp".
+        ("pt", "BR", "pt-br", "BR"),
+        ("pt", "PT", "pt-pt", "PT"),
+        ("zh", "TW", "zh-hant", "TW"),
+        ("en", "GB", "en-gb", "GB"),
+        ("es", "CR", "es", "ALL"),  # No Costa Rica at Brave: results from anywhere, not the US default.
+        ("sw", "", None, None),  # No Swahili at Brave: left to the local matcher.
+    ],
+)
+@responses.activate
+def test_fetch_writes_language_and_region_in_brave_codes(language, region, search_lang, country):
+    replay("web_empty")
+    limited = SourceQuery(
+        key="hospital:riverside#limited#web:", terms=QUERY.terms, language=language, region=region
+    )
+    connector().fetch(limited, {})
+    params = sent_params()
+    assert (params.get("search_lang"), params.get("country")) == (search_lang, country)

@@ -427,3 +427,67 @@ def test_normalize_returns_a_mention_or_a_normalization_error_for_any_item(item)
         return
     assert isinstance(mention, MentionData)
     assert mention.platform == "web" and mention.text and len(mention.external_id) <= 255
+
+
+# Terms limited to a language or region
+
+
+def google_news_params(call_index: int = 0) -> dict[str, str]:
+    query = parse_qs(urlsplit(responses.calls[call_index].request.url).query)
+    return {name: query[name][0] for name in ("hl", "gl", "ceid")}
+
+
+@responses.activate
+def test_google_news_searches_the_edition_of_the_terms_language_and_region():
+    replay("google_news_empty")
+    feeds = connector()
+    spanish = SourceQuery(
+        key="hospital:mercy-valley#lang:es,region:MX", terms=MERCY.terms, language="es", region="MX"
+    )
+    feeds.fetch(part(feeds, spanish, "#google-news"), {})
+    assert google_news_params() == {"hl": "es-419", "gl": "MX", "ceid": "MX:es-419"}
+
+
+@responses.activate
+def test_google_news_for_unrestricted_terms_keeps_the_sources_edition():
+    replay("google_news_empty")
+    replay("google_news_empty")
+    connector().fetch(part(connector(), MERCY, "#google-news"), {})
+    british = connector(google_news_hl="en-GB", google_news_gl="GB", google_news_ceid="GB:en")
+    british.fetch(part(british, MERCY, "#google-news"), {})
+    assert google_news_params(0) == {"hl": "en-US", "gl": "US", "ceid": "US:en"}
+    assert google_news_params(1) == {"hl": "en-GB", "gl": "GB", "ceid": "GB:en"}
+
+
+@pytest.mark.parametrize(
+    ("language", "region", "edition"),
+    [
+        ("es", "ES", ("es", "ES", "ES:es")),
+        ("pt", "BR", ("pt-BR", "BR", "BR:pt-419")),
+        ("fr", "", ("fr", "US", "US:fr")),  # The source's country fills in.
+        ("", "GB", ("en-GB", "GB", "GB:en")),  # The source's language fills in.
+        ("zh", "TW", ("zh-TW", "TW", "TW:zh-Hant")),
+    ],
+)
+def test_google_news_edition_writes_language_and_region_as_google_news_does(language, region, edition):
+    feeds = connector()
+    limited = SourceQuery(
+        key="hospital:mercy-valley#limited", terms=MERCY.terms, language=language, region=region
+    )
+    url = feeds._feed_for(part(feeds, limited, "#google-news")).url
+    query = parse_qs(urlsplit(url).query)
+    assert (query["hl"][0], query["gl"][0], query["ceid"][0]) == edition
+
+
+def test_a_hospitals_feeds_are_planned_once_whatever_its_language_groups():
+    feeds = connector(feeds=[{"url": ALERTS_URL, "hospital_key": "hospital:riverside", "kind": "news"}])
+    spanish = SourceQuery(key="hospital:riverside#lang:es", terms=('"Hospital Ribera"',), language="es")
+    unrestricted = [planned.key for planned in feeds.plan_queries(RIVERSIDE)]
+    limited = feeds.plan_queries(spanish)
+    assert [planned.key for planned in limited] == ["hospital:riverside#lang:es#google-news"]
+    assert limited[0].language == "es"
+    assert unrestricted[1].startswith("hospital:riverside#feed:")
+    # A hospital whose terms are all limited still has its feed read, under the same key.
+    only_spanish = connector(feeds=feeds.config["feeds"]).plan_queries(spanish)
+    assert [planned.key for planned in only_spanish][1] == unrestricted[1]
+    assert only_spanish[1].language == ""

@@ -24,6 +24,8 @@ CONFIG = {
     "access_token": "AQXdSP_W41_UPs5ioT_t8HESyODB4FqbkJ8LrV_5mff4gPODzOYR",
     "organization_id": "2414183",
     "hospital_key": "hospital:riverside",
+    # Name lookups have tests of their own below.
+    "author_names": False,
 }
 TERMS = ('"Riverside General"', '"RGH"')
 QUERY = SourceQuery(key="hospital:riverside#linkedin", terms=TERMS)
@@ -32,6 +34,8 @@ C1 = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789012345)"
 C3 = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789012401)"
 C4 = "urn:li:comment:(urn:li:ugcPost:7194000111222333444,7194555666777888999)"
 C6 = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789019999)"
+R1 = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789023456)"
+R2 = "urn:li:comment:(urn:li:activity:7195001112230000001,7195123456789023499)"
 
 
 def replay(http: responses.RequestsMock, name: str) -> None:
@@ -105,6 +109,10 @@ def test_a_poll_lists_the_recent_posts_then_reads_each_posts_comments_page_by_pa
         "gap_reported": True,
         "posts": [U2],
         "start": 0,
+        # C1's commentsSummary counts a reply: its replies are read before the next post.
+        "threads": {C1: {"post": S1, "wanted": 1}},
+        "replies_due": [C1],
+        "threads_queued": 1,
     }
 
     mention = connector.normalize(page1.items[0])
@@ -123,10 +131,19 @@ def test_a_poll_lists_the_recent_posts_then_reads_each_posts_comments_page_by_pa
 def test_a_later_poll_passes_on_only_comments_newer_than_the_posts_marker(http, monkeypatch):
     monkeypatch.setattr(linkedin, "COMMENT_PAGE_SIZE", 4)
     replay(http, "comments_share_later.json")
+    # C1's one reply was read at an earlier poll: LinkedIn still counts one, so it is not read again.
+    threads = {C1: {"post": S1, "replies": 1, "newest": 1715595000000}}
     cursor = {"seen": {S1: 1715592000000}, "gap_reported": True, "posts": [S1], "start": 0}
+    cursor["threads"] = threads
     result = LinkedInConnector(CONFIG).fetch(QUERY, cursor)
     assert urns(result.items) == [C6] and not result.has_more
-    assert result.next_cursor == {"seen": {S1: 1715600000000}, "gap_reported": True, "posts": [], "start": 0}
+    assert result.next_cursor == {
+        "seen": {S1: 1715600000000},
+        "gap_reported": True,
+        "posts": [],
+        "start": 0,
+        "threads": threads,
+    }
 
 
 def test_a_page_without_posts_has_nothing_to_read(http):
@@ -186,14 +203,17 @@ def test_a_sync_stores_comments_once_keeps_the_malformed_one_and_reports_the_gap
         "posts_recent.json",
         "comments_share_page1.json",
         "comments_share_page2.json",
+        "comments_on_comment_page.json",
         "comments_ugcpost_malformed.json",
     ):
         replay(http, name)
     run = source_sync(source_id=source.pk)
 
     assert run.status == SyncRun.Status.SUCCEEDED
-    assert (run.items_fetched, run.mentions_new, run.rejected) == (4, 3, 1)
-    assert set(Mention.objects.filter(source=source).values_list("external_id", flat=True)) == {C1, C3, C4}
+    assert (run.items_fetched, run.mentions_new, run.rejected) == (6, 5, 1)
+    assert run.api_calls == 5, "the posts, three comment pages and one page of replies"
+    stored = set(Mention.objects.filter(source=source).values_list("external_id", flat=True))
+    assert stored == {C1, C3, C4, R1, R2}
     assert "message" in RejectedPayload.objects.get(source=source).error
     mention = Mention.objects.get(external_id=C1)
     assert mention.hospital.slug == "riverside", "the title names the page's hospital, so it is filed there"
@@ -204,7 +224,7 @@ def test_a_sync_stores_comments_once_keeps_the_malformed_one_and_reports_the_gap
     # The next poll lists the posts again; nothing new is stored twice and the gap is not repeated.
     replay(http, "posts_empty.json")
     source_sync(source_id=source.pk)
-    assert Mention.objects.filter(source=source).count() == 3
+    assert Mention.objects.filter(source=source).count() == 5
     assert CoverageGap.objects.filter(source=source).count() == 1
 
 
@@ -216,3 +236,100 @@ def test_an_expired_token_marks_the_source_broken_with_the_platforms_message(htt
     assert source.status == Source.Status.BROKEN
     assert "The token used in the request has expired" in source.last_error
     assert "60 days" in source.how_to_fix
+
+
+# Replies to comments ("comments on comments") and the authors' names
+
+
+NAMED = {**CONFIG, "author_names": True}
+REPLIES_DUE = {
+    "seen": {S1: 1715592000000},
+    "gap_reported": True,
+    "posts": [U2],
+    "start": 0,
+    "threads": {C1: {"post": S1, "wanted": 2}},
+    "replies_due": [C1],
+    "threads_queued": 1,
+}
+
+
+def refuse_people(http: responses.RequestsMock) -> None:
+    """LinkedIn's answer to an app without the profile permission, whichever members are asked for."""
+    exchange = json.loads((RECORDINGS / "people_names_forbidden.json").read_text())
+    http.add("GET", exchange["request"]["url"], status=403, json=exchange["response"]["json"])
+
+
+def test_replies_are_read_with_their_parent_and_authors_named_in_one_batched_call_each(http):
+    for name in ("comments_on_comment_page.json", "people_names.json", "organizations_lookup.json"):
+        replay(http, name)
+    connector = LinkedInConnector(NAMED)
+    result = connector.fetch(QUERY, REPLIES_DUE)
+
+    assert urns(result.items) == [R1, R2]
+    assert result.api_calls == 3, "the replies, then one lookup for members and one for organizations"
+    assert result.has_more, "the next post's comments follow"
+    assert "replies_due" not in result.next_cursor
+    assert result.next_cursor["threads"] == {C1: {"post": S1, "replies": 2, "newest": 1715596000000}}
+    member, organization = (connector.normalize(item) for item in result.items)
+    assert (member.author_name, member.author_handle) == ("Priya Raman", "urn:li:person:Gt5hY7uJkL")
+    assert member.extra["parent_id"] == C1 and member.extra["is_reply"] is True
+    assert member.extra["post_urn"] == S1
+    assert organization.author_name == "Valley Nurses Association"
+
+
+def test_without_the_profile_permission_the_urn_stays_and_a_note_is_reported_once(http):
+    for name in ("comments_on_comment_page.json", "organizations_lookup.json"):
+        replay(http, name)
+    refuse_people(http)
+    connector = LinkedInConnector(NAMED)
+    result = connector.fetch(QUERY, REPLIES_DUE)
+
+    member = connector.normalize(result.items[0])
+    assert (member.author_name, member.author_handle) == ("", "urn:li:person:Gt5hY7uJkL")
+    assert connector.normalize(result.items[1]).author_name == "Valley Nurses Association"
+    (note,) = result.coverage_gaps
+    assert note.kind == "unsupported" and note.end is None and note.key_suffix == "#names"
+    assert "ACCESS_DENIED" in note.reason and "Comments are still collected" in note.reason
+
+    # Within the week the members' lookup rests: no call, no second note.
+    http.reset()
+    for name in ("comments_on_comment_page.json", "organizations_lookup.json"):
+        replay(http, name)
+    again = connector.fetch(
+        QUERY, {**result.next_cursor, "replies_due": [C1], "threads": {C1: {"post": S1, "wanted": 3}}}
+    )
+    assert urns(again.items) == [R1, R2] and again.coverage_gaps == ()
+    assert not [call for call in http.calls if "/people" in call.request.url]
+
+
+def test_a_sync_without_the_profile_permission_keeps_the_source_healthy_with_a_note(http, source):
+    source.config = NAMED
+    source.save(update_fields=["config"])
+    for name in (
+        "posts_recent.json",
+        "comments_share_page1.json",
+        "comments_share_page2.json",
+        "comments_on_comment_page.json",
+        "organizations_lookup.json",
+        "comments_ugcpost_malformed.json",
+    ):
+        replay(http, name)
+    refuse_people(http)
+    run = source_sync(source_id=source.pk)
+
+    source.refresh_from_db()
+    assert run.status == SyncRun.Status.SUCCEEDED and source.status == Source.Status.OK
+    assert run.mentions_new == 5
+    people_calls = [call for call in http.calls if "/people" in call.request.url]
+    assert len(people_calls) == 1, "refused once, then left alone for the poll"
+    note = CoverageGap.objects.get(source=source, query_key=f"{QUERY.key}#names")
+    assert note.reason == CoverageGap.Reason.UNSUPPORTED and note.end is None
+    assert Mention.objects.get(external_id=C1).author_handle == "urn:li:person:Aq3xZ9kLmT"
+    assert Mention.objects.get(external_id=R2).author_name == "Valley Nurses Association"
+    assert Mention.objects.get(external_id=R1).raw["parentComment"] == C1
+
+
+def test_a_reply_to_a_stored_reply_goes_under_its_threads_top_level_comment():
+    connector = LinkedInConnector(CONFIG)
+    assert connector.reply_parent(external_id=R1, raw={"commentUrn": R1, "parentComment": C1}) == C1
+    assert connector.reply_parent(external_id=C1, raw={"commentUrn": C1}) == C1

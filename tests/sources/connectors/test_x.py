@@ -533,3 +533,43 @@ def test_normalize_returns_a_mention_or_a_normalization_error_for_any_post_shape
     assert isinstance(mention, MentionData)
     assert mention.external_id.isdigit() and mention.url.startswith("https://x.com/")
     assert min(mention.likes, mention.shares, mention.replies) >= 0
+
+
+# Terms limited to a language or region
+
+
+def serve_empty_search(mock: responses.RequestsMock) -> None:
+    """X's answer to a search that found nothing, whatever was asked (the test reads what was sent)."""
+    empty = recording("search_empty.json")
+    mock.add("GET", empty["request"]["url"], json=empty["response"]["body"], status=200)
+
+
+def test_fetch_adds_the_terms_language_and_no_region_operator(api, connector):
+    serve_empty_search(api)
+    spanish = SourceQuery(
+        key="hospital:riverside#lang:es", terms=('"Hospital Ribera"',), language="es", region="MX"
+    )
+    connector.fetch(spanish, {})
+    assert sent_params(api)["query"] == '"Hospital Ribera" -is:retweet lang:es'
+
+
+def test_a_terms_language_wins_over_the_sources_lang(api):
+    serve_empty_search(api)
+    spanish = SourceQuery(key="hospital:riverside#lang:es", terms=('"Hospital Ribera"',), language="es")
+    XConnector({**CONFIG, "lang": "en"}).fetch(spanish, {})
+    assert sent_params(api)["query"].endswith("-is:retweet lang:es")
+
+
+def test_fetch_of_a_query_without_a_language_sends_no_lang_operator(api, connector):
+    serve_empty_search(api)
+    connector.fetch(QUERY, {})
+    assert "lang:" not in sent_params(api)["query"]
+
+
+def test_plan_queries_counts_the_lang_operator_in_the_length_and_keeps_it_on_every_part(connector):
+    terms = tuple(f'"Hospital General número {n:02d} de la ciudad"' for n in range(20))
+    spanish = SourceQuery(key="hospital:riverside#lang:es", terms=terms, language="es")
+    parts = connector.plan_queries(spanish)
+    assert len(parts) > 1
+    assert all(part.language == "es" and part.key.startswith("hospital:riverside#lang:es#") for part in parts)
+    assert all(len(connector.query_text(part.terms, part.language)) <= x.MAX_QUERY_LENGTH for part in parts)

@@ -10,11 +10,19 @@ from urllib.parse import parse_qsl
 import pytest
 import requests
 import responses
+from django.urls import reverse
+from django.utils import timezone as django_timezone
 from responses import matchers
 
+from administration import roles
 from mentions.models import Mention, RejectedPayload
 from sources.connectors import youtube
-from sources.connectors.base import ConnectorError, SourceQuery, TransientConnectorError
+from sources.connectors.base import (
+    ConnectorError,
+    DailyQuotaExceeded,
+    SourceQuery,
+    TransientConnectorError,
+)
 from sources.connectors.youtube import YouTubeConnector
 from sources.models import CoverageGap, Source, SyncRun
 from sources.services import costs
@@ -118,7 +126,7 @@ def test_the_channel_is_read_page_by_page_with_replies_as_mentions_of_their_thre
 
     assert ids(first.items) == [A, A_REPLY, B]
     assert first.has_more and first.api_calls == 2, "the token fetch counts as a call"
-    assert first.quota_units == 1
+    assert connector.quota_units_used == 1, "one list call; Google's token endpoint costs no units"
     assert first.next_cursor == {
         "poll": {
             "page_token": "QURTSl9pMHpYNUJqTm9kN2dDeE5yVGtMbUxOUXNw",
@@ -172,7 +180,7 @@ def test_a_search_reads_its_pages_then_each_found_videos_threads_skipping_disabl
     connector = YouTubeConnector(CONFIG)
     page1 = connector.fetch(SEARCH_QUERY, {})
     assert ids(page1.items) == [V1, V2] and page1.has_more
-    assert page1.quota_units == 100
+    assert connector.quota_units_used == 100
     assert "searched_at" not in page1.next_cursor, "a search counts as done only after its last page"
 
     replay(http, "search_page2.json")
@@ -183,7 +191,7 @@ def test_a_search_reads_its_pages_then_each_found_videos_threads_skipping_disabl
 
     replay(http, f"video_threads_{V1}.json")
     threads1 = connector.fetch(SEARCH_QUERY, page2.next_cursor)
-    assert len(threads1.items) == 2 and threads1.quota_units == 1
+    assert len(threads1.items) == 2 and connector.quota_units_used == 100 + 100 + 1
     comment = connector.normalize(threads1.items[0])
     assert comment.title == "My 14 hour ER visit at Riverside General", "the video's title files it"
     assert comment.url.startswith(f"https://www.youtube.com/watch?v={V1}&lc=")
@@ -204,8 +212,10 @@ def test_a_search_reads_its_pages_then_each_found_videos_threads_skipping_disabl
 
 def test_a_search_that_is_not_due_makes_no_call_and_spends_no_quota(http):
     cursor = {"searched_at": (NOW - timedelta(minutes=30)).isoformat(), "videos": {}, "queue": []}
-    result = YouTubeConnector(CONFIG).fetch(SEARCH_QUERY, cursor)
-    assert result.items == [] and result.api_calls == 0 and result.quota_units == 0
+    connector = YouTubeConnector(CONFIG)
+    assert connector.next_fetch_quota_units(SEARCH_QUERY, cursor) == 0
+    result = connector.fetch(SEARCH_QUERY, cursor)
+    assert result.items == [] and result.api_calls == 0 and connector.quota_units_used == 0
     assert result.next_cursor == cursor
 
 
@@ -222,6 +232,7 @@ def test_quota_exceeded_is_transient_until_midnight_pacific(http):
     with pytest.raises(TransientConnectorError) as raised:
         YouTubeConnector(CONFIG).fetch(SEARCH_QUERY, {})
     error = raised.value
+    assert isinstance(error, DailyQuotaExceeded), "the cost governor stops polling on it until the reset"
     assert "quotaExceeded" in str(error) and "midnight Pacific" in error.how_to_fix
     # 12:00 UTC on May 14 is 05:00 PDT: the quota resets at 07:00 UTC on May 15.
     assert error.retry_after == (datetime(2026, 5, 15, 7, 0, tzinfo=UTC) - NOW).total_seconds()
@@ -333,3 +344,163 @@ def test_an_expired_refresh_token_marks_the_source_broken_with_googles_message(h
     assert run.status == SyncRun.Status.FAILED and source.status == Source.Status.BROKEN
     assert "Token has been expired or revoked" in source.last_error
     assert "paste the new refresh token" in source.how_to_fix
+
+
+# The daily quota: every call's units, the reply reserve, YouTube's own quotaExceeded, the Pacific day
+
+
+class _Clock:
+    """django.utils.timezone with now() fixed at `at` (movable), for the quota day."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def __getattr__(self, name: str):
+        return getattr(django_timezone, name)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    frozen = _Clock(NOW)
+    monkeypatch.setattr(costs, "timezone", frozen)
+    return frozen
+
+
+def test_each_call_counts_its_own_quota_cost_errors_included(http):
+    connector = YouTubeConnector(CONFIG)
+    replay(http, "token.json")
+    replay(http, "channels_mine.json")
+    connector.check_connection(HOSPITAL)
+    assert connector.quota_units_used == 1, "channels.list"
+
+    assert connector.next_fetch_quota_units(CHANNEL_QUERY, {}) == 1
+    replay(http, "channel_threads_rate_limited.json")
+    with pytest.raises(TransientConnectorError):
+        connector.fetch(CHANNEL_QUERY, {})
+    assert connector.quota_units_used == 2, "YouTube charges a call it answered with an error"
+
+    assert connector.next_fetch_quota_units(SEARCH_QUERY, {}) == 100
+    replay(http, "search_page1.json")
+    page1 = connector.fetch(SEARCH_QUERY, {})
+    assert connector.quota_units_used == 102
+    assert connector.next_fetch_quota_units(SEARCH_QUERY, page1.next_cursor) == 100, "the search's next page"
+    assert YouTubeConnector.reply_quota_units(look_first=False) == 50, "comments.insert"
+    assert YouTubeConnector.reply_quota_units(look_first=True) == 53, "plus up to 3 comments.list pages"
+
+
+def test_a_poll_keeps_the_reply_reserve_reading_the_channel_but_not_a_search_that_would_reach_it(
+    http, riverside, clock
+):
+    source = SourceFactory(name="YouTube", kind=Source.Kind.YOUTUBE, config=CONFIG)
+    # 10,000 - 500 kept for replies - 9,450 used: polling may use 50 more units today.
+    costs.quota_units_record(source=source, units=9_450)
+    for name in ("token.json", "channel_threads_page1.json", "channel_threads_page2.json"):
+        replay(http, name)
+    run = source_sync(source_id=source.pk)
+
+    assert run.items_fetched == 4, "the channel's two 1-unit pages fit"
+    assert not [call for call in http.calls if "/search" in call.request.url], "a 100-unit search does not"
+    assert costs.source_quota_state(source).used == 9_452
+    assert run.status == SyncRun.Status.BUDGET_STOPPED
+    assert "keeps the last 500 for replies" in run.error and "(100 units)" in run.error
+    gap = CoverageGap.objects.get(source=source, end__isnull=True)
+    assert gap.reason == CoverageGap.Reason.BUDGET, "recorded like every other budget stop"
+
+
+def test_quotaexceeded_from_youtube_counts_the_day_as_spent_and_polling_waits_for_the_reset(
+    http, riverside, clock
+):
+    TrackedTermFactory(hospital=riverside, text="RGH", query='"RGH"')
+    source = SourceFactory(name="YouTube", kind=Source.Kind.YOUTUBE, config={**CONFIG, "channel_id": ""})
+    replay(http, "token.json")
+    replay(http, "search_quota_exceeded.json")
+    run = source_sync(source_id=source.pk)
+
+    assert run.status == SyncRun.Status.BUDGET_STOPPED and "quotaExceeded" in run.error
+    source.refresh_from_db()
+    assert source.status != Source.Status.BROKEN and "midnight Pacific" in source.how_to_fix
+    assert costs.source_quota_state(source).remaining == 0
+    assert CoverageGap.objects.get(source=source).reason == CoverageGap.Reason.BUDGET
+
+    calls = len(http.calls)
+    again = source_sync(source_id=source.pk)
+    assert again.status == SyncRun.Status.BUDGET_STOPPED and len(http.calls) == calls, "nothing asked"
+    # 07:00 UTC on May 15 is midnight in California: a new quota day.
+    clock.at = datetime(2026, 5, 15, 7, 0, tzinfo=UTC)
+    assert costs.source_quota_state(source).used == 0
+
+
+def test_sources_on_one_google_cloud_project_share_its_daily_quota(db):
+    first = SourceFactory(name="YouTube A", kind=Source.Kind.YOUTUBE, config=CONFIG)
+    project = CONFIG["client_id"].split("-")[0]
+    same_project = SourceFactory(
+        name="YouTube B",
+        kind=Source.Kind.YOUTUBE,
+        config={**CONFIG, "client_id": f"{project}-b7c9d1e3f5.apps.googleusercontent.com"},
+    )
+    other_project = SourceFactory(
+        name="YouTube C",
+        kind=Source.Kind.YOUTUBE,
+        config={**CONFIG, "client_id": "99887766554-a1b2c3.apps.googleusercontent.com"},
+    )
+    costs.quota_units_record(source=first, units=300, now=NOW)
+    costs.quota_units_record(source=same_project, units=50, now=NOW)
+    assert costs.source_quota_state(first, NOW).used == 350
+    assert costs.source_quota_state(same_project, NOW).used == 350
+    assert costs.source_quota_state(other_project, NOW).used == 0
+
+
+def test_the_source_page_shows_todays_units_used_and_left(client, user_with_role, riverside, clock):
+    source = SourceFactory(
+        name="YouTube", kind=Source.Kind.YOUTUBE, config={**CONFIG, "reply_reserve_units": 1_000}
+    )
+    costs.quota_units_record(source=source, units=1_234)
+    client.force_login(user_with_role(roles.ADMIN, username="ada"))
+    page = client.get(reverse("sources:source_detail", args=[source.pk])).content.decode()
+    assert "1,234 of 10,000 units used" in page
+    assert "8,766 left (7,766 for polling, up to 1,000 kept for replies)" in page
+
+
+# Terms limited to a language or region
+
+
+def search_sent_to_youtube(http: responses.RequestsMock, query: SourceQuery) -> dict[str, str]:
+    """Run one search page for `query` and return the query parameters search.list was sent."""
+    replay(http, "token.json")
+    page = json.loads((RECORDINGS / "search_page1.json").read_text())
+    http.add("GET", page["request"]["url"], json=page["response"]["json"], status=200)
+    YouTubeConnector(CONFIG).fetch(query, {})
+    (search_call,) = [call for call in http.calls if "/youtube/v3/search" in call.request.url]
+    return dict(parse_qsl(search_call.request.url.partition("?")[2]))
+
+
+def test_a_search_for_limited_terms_sends_relevance_language_and_region_code(http):
+    spanish = SourceQuery(
+        key="hospital:riverside#lang:es,region:MX", terms=TERMS, language="es", region="MX"
+    )
+    parts = YouTubeConnector(CONFIG).plan_queries(spanish)
+    (search,) = [part for part in parts if part.key.endswith("#search")]
+    assert (search.key, search.language, search.region) == (
+        "hospital:riverside#lang:es,region:MX#search", "es", "MX"
+    )
+    params = search_sent_to_youtube(http, search)
+    assert (params["relevanceLanguage"], params["regionCode"]) == ("es", "MX")
+
+
+def test_a_search_for_unrestricted_terms_sends_neither(http):
+    params = search_sent_to_youtube(http, SEARCH_QUERY)
+    assert "relevanceLanguage" not in params and "regionCode" not in params
+
+
+def test_the_channel_is_planned_once_under_its_hospitals_key_whatever_the_language_groups():
+    connector = YouTubeConnector(CONFIG)
+    spanish = SourceQuery(key="hospital:riverside#lang:es", terms=('"Hospital Ribera"',), language="es")
+    assert [part.key for part in connector.plan_queries(spanish)] == [
+        "hospital:riverside#channel",
+        "hospital:riverside#lang:es#search",
+    ]
+    assert connector.plan_queries(spanish)[0].language == ""
+    assert [part.key for part in connector.plan_queries(HOSPITAL)] == [SEARCH_QUERY.key]
