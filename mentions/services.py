@@ -22,7 +22,7 @@ from dashboards.rollups import mention_days_of, mention_days_refresh, mention_da
 from enrichment.sentiment import sentiment_score
 from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
-from mentions.models import ImportJob, Mention, RejectedPayload
+from mentions.models import ImportJob, Mention, MentionKey, RejectedPayload
 from mentions.selectors import import_jobs_expired, mentions_expired, retention_cutoff
 from sources.connectors.base import MentionData, NormalizationError
 from sources.models import Source
@@ -174,34 +174,52 @@ def _rejected(
 
 
 def _insert_columns() -> list[models.Field]:
-    return [
-        f
-        for f in Mention._meta.concrete_fields
-        if not f.primary_key and not isinstance(f, models.GeneratedField)
-    ]
+    """Every stored column, the id included (ingest draws ids before it inserts)."""
+    return [f for f in Mention._meta.concrete_fields if not isinstance(f, models.GeneratedField)]
 
 
 def _insert_ignoring_duplicates(mentions: Sequence[Mention]) -> list[tuple[int, str, str]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: (id, platform, external_id) of the rows that were new.
+    """Store the mentions whose post is not stored yet: (id, platform, external_id) of the rows that were new.
 
-    Django's bulk_create(ignore_conflicts=True) cannot say which rows were new, and the counts of new and
-    duplicate mentions are what a sync run reports.
+    Claims each post's key first (INSERT … ON CONFLICT DO NOTHING RETURNING on MentionKey, which holds the
+    uniqueness the partitioned mentions table cannot), then inserts only the mentions whose key was new,
+    with the ids given to their keys. Both in the caller's transaction: a concurrent batch with the same
+    post waits on the key and then skips it. Ids are drawn for every candidate, so duplicates leave gaps in
+    the id sequence. Django's bulk_create(ignore_conflicts=True) cannot say which rows were new, and the
+    counts of new and duplicate mentions are what a sync run reports.
     """
     if not mentions:
         return []
-    columns = _insert_columns()
-    table = Mention._meta.db_table
-    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in columns)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(table)} ({column_sql}) VALUES %s "
-        f"ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, platform, external_id"
-    )
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(mention, add=True), connection) for f in columns)
-        for mention in mentions
-    ]
+    table = connection.ops.quote_name(Mention._meta.db_table)
     with connection.cursor() as cursor:
-        return execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=True)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Mention._meta.db_table, len(mentions)],
+        )
+        for mention, (mention_id,) in zip(mentions, cursor.fetchall(), strict=True):
+            mention.id = mention_id
+        claimed = execute_values(
+            cursor.cursor,
+            f"INSERT INTO {connection.ops.quote_name(MentionKey._meta.db_table)} "
+            "(platform, external_id, mention_id, posted_at) VALUES %s "
+            "ON CONFLICT (platform, external_id) DO NOTHING RETURNING mention_id, platform, external_id",
+            [(mention.platform, mention.external_id, mention.id, mention.posted_at) for mention in mentions],
+            page_size=len(mentions),
+            fetch=True,
+        )
+        new_ids = {mention_id for mention_id, _, _ in claimed}
+        columns = _insert_columns()
+        column_sql = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+        rows = [
+            tuple(f.get_db_prep_save(f.pre_save(mention, add=True), connection) for f in columns)
+            for mention in mentions
+            if mention.id in new_ids
+        ]
+        if rows:
+            execute_values(
+                cursor.cursor, f"INSERT INTO {table} ({column_sql}) VALUES %s", rows, page_size=len(rows)
+            )
+    return [tuple(row) for row in claimed]
 
 
 # --- Retention ----------------------------------------------------------------
