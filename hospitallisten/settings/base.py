@@ -291,6 +291,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=41, hour=3),
         "options": {"expires": 6 * 3600},
     },
+    # Daily although months are made three ahead: a run that fails is retried the next day, weeks before
+    # any post would miss its partition. Off the hourly minutes and retention's.
+    "mentions-partitions-ensure": {
+        "task": "mentions.mention_partitions_ensure",
+        "schedule": crontab(minute=11, hour=2),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- REST API (docs/api.md) -------------------------------------------------------
