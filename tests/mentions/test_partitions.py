@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMember
@@ -68,6 +69,52 @@ def _key(mention: Mention) -> tuple:
 
 
 # --- Partitions and the default partition -----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_month_of_stored_mentions_a_partition_and_their_keys(request):
+    # Tables outlive a transactional test: drop the months made here, so later tests see the usual layout.
+    request.addfinalizer(_drop_partitions_of_2019_05_and_2024_02)
+    before = [("mentions", "0004_meta_youtube_linkedin_platforms")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    source = SourceFactory()
+    try:
+        executor.migrate(before)
+        unpartitioned = executor.loader.project_state(before).apps.get_model("mentions", "Mention")
+        stored = [
+            unpartitioned.objects.create(
+                source_id=source.pk,
+                platform="x",
+                external_id=f"old-{n}",
+                text="x",
+                raw={},
+                posted_at=posted_at,
+            )
+            for n, posted_at in enumerate(
+                [datetime(2019, 5, 3, tzinfo=UTC), datetime(2024, 2, 29, 23, 30, tzinfo=UTC)]
+            )
+        ]
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+    assert {MentionPartition(date(2019, 5, 1)), MentionPartition(date(2024, 2, 1))} <= set(
+        mention_partitions()
+    )
+    assert [_partition_of(mention.pk) for mention in stored] == [
+        "mentions_mention_p2019_05",
+        "mentions_mention_p2024_02",
+    ]
+    assert sorted(MentionKey.objects.values_list("external_id", "mention_id")) == [
+        ("old-0", stored[0].pk),
+        ("old-1", stored[1].pk),
+    ]
+    assert MentionFactory(source=source).pk > stored[1].pk, "ids carry on from the copied table"
+
+
+def _drop_partitions_of_2019_05_and_2024_02():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS mentions_mention_p2019_05, mentions_mention_p2024_02")
 
 
 def test_the_current_month_and_three_ahead_have_partitions_and_mentions_land_in_their_month(source):
