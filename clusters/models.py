@@ -39,8 +39,14 @@ class Cluster(models.Model):
         max_length=200, blank=True, help_text="Given by staff; shown instead of the automatic label."
     )
     key_terms = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    # No database constraint: mentions are partitioned by month (see Mention); Django sets it to NULL.
     representative = models.ForeignKey(
-        "mentions.Mention", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "mentions.Mention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     centroid = models.BinaryField(default=b"", help_text="Normalised mean embedding, float32 bytes.")
     size = models.PositiveIntegerField(default=0, help_text="All members, in and out of the window.")
@@ -85,8 +91,13 @@ class ClusterMember(models.Model):
         # Staff placements are pinned: re-clustering never moves them.
         STAFF = "staff", "Staff"
 
+    # No database constraint: mentions are partitioned by month (see Mention); Django cascades deletes.
     mention = models.OneToOneField(
-        "mentions.Mention", on_delete=models.CASCADE, primary_key=True, related_name="cluster_member"
+        "mentions.Mention",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="cluster_member",
+        db_constraint=False,
     )
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
     similarity = models.FloatField(help_text="Cosine similarity to the cluster centroid when last placed.")

@@ -7,7 +7,11 @@ from enrichment.taxonomy import Category, Severity
 class ClassificationLabel(models.Model):
     """A person's correction of a mention's complaint tags, kept as a training example for the next model."""
 
-    mention = models.ForeignKey("mentions.Mention", on_delete=models.CASCADE, related_name="labels")
+    # No database constraint: mentions are partitioned by month and their id alone is not unique there
+    # (see Mention). Django still cascades deletes; retention deletes these before dropping a month.
+    mention = models.ForeignKey(
+        "mentions.Mention", on_delete=models.CASCADE, related_name="labels", db_constraint=False
+    )
     is_complaint = models.BooleanField()
     category = models.CharField(max_length=40, choices=Category.choices, blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)

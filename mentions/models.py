@@ -23,7 +23,14 @@ class Platform(models.TextChoices):
 
 
 class Mention(models.Model):
-    """One public post, review or article that names a tracked hospital (or looked like it did)."""
+    """One public post, review or article that names a tracked hospital (or looked like it did).
+
+    The table is partitioned by month of posted_at (migration 0005, mentions/partitions.py): its database
+    primary key is (id, posted_at), which Django does not model; for the ORM `id` stays the primary key,
+    and ids stay unique because they all come from one sequence. A partitioned table cannot hold a unique
+    constraint without the partition key, so (platform, external_id) is unique through MentionKey, and
+    foreign keys to mentions have no database constraint (Django still cascades deletes).
+    """
 
     class MatchStatus(models.TextChoices):
         MATCHED = "matched", "Matched"
@@ -65,7 +72,9 @@ class Mention(models.Model):
     hospital = models.ForeignKey(
         "tracking.Hospital", on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
     )
-    matched_terms = models.ManyToManyField("tracking.TrackedTerm", blank=True, related_name="mentions")
+    matched_terms = models.ManyToManyField(
+        "tracking.TrackedTerm", blank=True, related_name="mentions", db_constraint=False
+    )
 
     sentiment_score = models.FloatField(null=True, blank=True, help_text="VADER compound, -1 to 1.")
     sentiment_label = models.CharField(max_length=10, choices=SentimentLabel.choices, blank=True)
@@ -99,12 +108,6 @@ class Mention(models.Model):
         ordering = ["-posted_at", "-id"]
         # Downloading mentions in bulk is a role of its own: a CSV leaves the building.
         permissions = [("export_mentions", "Can export data")]
-        constraints = [
-            # A retried or concurrent ingest can never store a post twice.
-            models.UniqueConstraint(
-                fields=["platform", "external_id"], name="mention_unique_platform_external_id"
-            ),
-        ]
         indexes = [
             # Dashboards count by day within a hospital and period.
             models.Index(fields=["hospital", "posted_at"], name="mention_hospital_posted"),
@@ -133,6 +136,26 @@ class Mention(models.Model):
         """The post's URL when it is safe to link to: imports and feeds can carry javascript: or data: URLs,
         which escaping does not stop."""
         return self.url if self.url.strip().lower().startswith(("https://", "http://")) else ""
+
+
+class MentionKey(models.Model):
+    """The dedupe key of a stored mention: a retried or concurrent ingest can never store a post twice.
+
+    An unpartitioned table beside the partitioned mentions, because a unique constraint on those would have
+    to include posted_at, and a platform can re-date a post. Ingest claims keys first (INSERT … ON CONFLICT
+    DO NOTHING) and stores only the mentions whose key was new. Triggers on the mentions table keep it
+    exact for every other write (ORM creates, updates of platform, external_id or posted_at, deletes);
+    posted_at here serves only retention, which deletes the keys of a month it drops.
+    """
+
+    pk = models.CompositePrimaryKey("platform", "external_id")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    external_id = models.CharField(max_length=255)
+    mention_id = models.BigIntegerField(unique=True)
+    posted_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.external_id} -> mention {self.mention_id}"
 
 
 class RejectedPayload(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mentions.filters import MentionFilterSet
 from mentions.models import ImportJob, Mention, RejectedPayload
+from mentions.partitions import MentionPartition, mention_partitions_expired
 from triage.models import OPEN_STATUSES
 
 
@@ -58,6 +59,7 @@ class RetentionSummary:
     cutoff: datetime | None  # None: retention is off (MENTION_RETENTION_DAYS = 0)
     mentions: int
     kept_open: int  # expired, but their complaint is still open in the queue
+    months_dropped: int  # whole months among them whose partition is dropped rather than deleted by row
     rejected_payloads: int
     import_files: int
 
@@ -85,11 +87,18 @@ def import_jobs_expired(*, cutoff: datetime) -> QuerySet[ImportJob]:
 def retention_summary(*, now: datetime | None = None) -> RetentionSummary:
     cutoff = retention_cutoff(now=now)
     if cutoff is None:
-        return RetentionSummary(cutoff=None, mentions=0, kept_open=0, rejected_payloads=0, import_files=0)
+        return RetentionSummary(
+            cutoff=None, mentions=0, kept_open=0, months_dropped=0, rejected_payloads=0, import_files=0
+        )
+    kept_open = Mention.objects.filter(posted_at__lt=cutoff, queue_item__status__in=OPEN_STATUSES)
+    months_kept = {
+        MentionPartition.of(posted_at) for posted_at in kept_open.values_list("posted_at", flat=True)
+    }
     return RetentionSummary(
         cutoff=cutoff,
         mentions=mentions_expired(cutoff=cutoff).count(),
-        kept_open=Mention.objects.filter(posted_at__lt=cutoff, queue_item__status__in=OPEN_STATUSES).count(),
+        kept_open=kept_open.count(),
+        months_dropped=len(set(mention_partitions_expired(cutoff=cutoff)) - months_kept),
         rejected_payloads=RejectedPayload.objects.filter(created_at__lt=cutoff).count(),
         import_files=import_jobs_expired(cutoff=cutoff).count(),
     )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
@@ -27,12 +28,14 @@ from dashboards.rollups import (
 from enrichment.sentiment import sentiment_score
 from enrichment.services import mentions_enrich_enqueue
 from hospitallisten.lib.text import json_without_nul, without_nul
-from mentions.models import ImportJob, Mention, RejectedPayload
+from mentions.models import ImportJob, Mention, MentionKey, RejectedPayload
+from mentions.partitions import MentionPartition, mention_partition_drop, mention_partitions_expired
 from mentions.selectors import import_jobs_expired, mentions_expired, retention_cutoff
 from sources.connectors.base import MentionData, NormalizationError
 from sources.models import Source
 from tracking.matching import MatchResult, TermMatcher
 from tracking.selectors import term_matcher_build
+from triage.models import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -184,34 +187,52 @@ def _rejected(
 
 
 def _insert_columns() -> list[models.Field]:
-    return [
-        f
-        for f in Mention._meta.concrete_fields
-        if not f.primary_key and not isinstance(f, models.GeneratedField)
-    ]
+    """Every stored column, the id included (ingest draws ids before it inserts)."""
+    return [f for f in Mention._meta.concrete_fields if not isinstance(f, models.GeneratedField)]
 
 
 def _insert_ignoring_duplicates(mentions: Sequence[Mention]) -> list[tuple[int, str, str]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: (id, platform, external_id) of the rows that were new.
+    """Store the mentions whose post is not stored yet: (id, platform, external_id) of the rows that were new.
 
-    Django's bulk_create(ignore_conflicts=True) cannot say which rows were new, and the counts of new and
-    duplicate mentions are what a sync run reports.
+    Claims each post's key first (INSERT … ON CONFLICT DO NOTHING RETURNING on MentionKey, which holds the
+    uniqueness the partitioned mentions table cannot), then inserts only the mentions whose key was new,
+    with the ids given to their keys. Both in the caller's transaction: a concurrent batch with the same
+    post waits on the key and then skips it. Ids are drawn for every candidate, so duplicates leave gaps in
+    the id sequence. Django's bulk_create(ignore_conflicts=True) cannot say which rows were new, and the
+    counts of new and duplicate mentions are what a sync run reports.
     """
     if not mentions:
         return []
-    columns = _insert_columns()
-    table = Mention._meta.db_table
-    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in columns)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(table)} ({column_sql}) VALUES %s "
-        f"ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, platform, external_id"
-    )
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(mention, add=True), connection) for f in columns)
-        for mention in mentions
-    ]
+    table = connection.ops.quote_name(Mention._meta.db_table)
     with connection.cursor() as cursor:
-        return execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=True)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Mention._meta.db_table, len(mentions)],
+        )
+        for mention, (mention_id,) in zip(mentions, cursor.fetchall(), strict=True):
+            mention.id = mention_id
+        claimed = execute_values(
+            cursor.cursor,
+            f"INSERT INTO {connection.ops.quote_name(MentionKey._meta.db_table)} "
+            "(platform, external_id, mention_id, posted_at) VALUES %s "
+            "ON CONFLICT (platform, external_id) DO NOTHING RETURNING mention_id, platform, external_id",
+            [(mention.platform, mention.external_id, mention.id, mention.posted_at) for mention in mentions],
+            page_size=len(mentions),
+            fetch=True,
+        )
+        new_ids = {mention_id for mention_id, _, _ in claimed}
+        columns = _insert_columns()
+        column_sql = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+        rows = [
+            tuple(f.get_db_prep_save(f.pre_save(mention, add=True), connection) for f in columns)
+            for mention in mentions
+            if mention.id in new_ids
+        ]
+        if rows:
+            execute_values(
+                cursor.cursor, f"INSERT INTO {table} ({column_sql}) VALUES %s", rows, page_size=len(rows)
+            )
+    return [tuple(row) for row in claimed]
 
 
 # --- Retention ----------------------------------------------------------------
@@ -222,7 +243,11 @@ RETENTION_BATCH_SIZE = 1000
 def mentions_delete_expired(*, now: datetime | None = None, batch_size: int = RETENTION_BATCH_SIZE) -> int:
     """Delete what is older than MENTION_RETENTION_DAYS; returns how many mentions were deleted.
 
-    Deletes, in batches of one transaction each: expired mentions (see mentions_expired: open queue items
+    First drops the partition of every month wholly before the cutoff, one transaction each, after deleting
+    what points to its mentions (see _mention_partition_expire); a month that holds a complaint still open
+    in the queue is not dropped but falls to the row deletes. Then deletes, in batches of one transaction
+    each, what remains expired (that month, the part of the cutoff's month before it, the default
+    partition): expired mentions (see mentions_expired: open queue items
     keep theirs) with their raw payload (Mention.raw) and every row that hangs off them (closed queue
     items with their notes, replies and audit entries; cluster memberships; tag corrections; matched
     terms), then recomputes the dashboards' MentionDay rows of their days and the statistics, labels and
@@ -233,6 +258,8 @@ def mentions_delete_expired(*, now: datetime | None = None, batch_size: int = RE
     if cutoff is None:
         return 0
     deleted = 0
+    for partition in mention_partitions_expired(cutoff=cutoff):
+        deleted += _mention_partition_expire(partition=partition)
     while batch := _mentions_delete_batch(cutoff=cutoff, batch_size=batch_size):
         deleted += batch
     while ids := list(
@@ -267,6 +294,93 @@ def _mentions_delete_batch(*, cutoff: datetime, batch_size: int) -> int:
     if cluster_ids:
         _clusters_refresh(cluster_ids=cluster_ids)
     return len(ids)
+
+
+class _MonthKeptOpen(Exception):
+    """A month to be dropped holds a mention whose queue item is (or was just re-)opened."""
+
+
+def _mention_partition_expire(*, partition: MentionPartition) -> int:
+    """Drop an expired month's partition; returns how many mentions went with it (0 when kept).
+
+    One transaction: deletes (or unlinks) every row pointing to the month's mentions and their keys, then
+    locks the mentions table, deletes what was added meanwhile, drops the partition and recomputes the
+    dashboards' days and the clusters that lost members. The lock blocks reads of mentions from the second
+    pass to commit: short, because the first pass did the bulk of the work without it. A month holding a
+    complaint whose queue item is open is left to the row deletes, which keep that mention and delete the
+    rest, so the case stays whole where people work it (a detached table would hide it from the queue);
+    the month is dropped on the first night after the item is closed.
+    """
+    month = Mention.objects.filter(posted_at__gte=partition.start, posted_at__lt=partition.end)
+    try:
+        with transaction.atomic():
+            if _holds_open_queue_item(month):
+                raise _MonthKeptOpen
+            count = month.count()
+            days = list(
+                month.annotate(day=TruncDate("posted_at", tzinfo=timezone.get_default_timezone()))
+                .values_list("day", flat=True)
+                .order_by()
+                .distinct()
+            )
+            cluster_ids = set(
+                ClusterMember.objects.filter(mention__in=month.values("pk")).values_list(
+                    "cluster_id", flat=True
+                )
+            )
+            if cluster_ids:
+                # Re-clustering reads members and writes clusters under this lock: never delete under it.
+                clusters_lock()
+            _mention_dependents_delete(mentions=month)
+            with connection.cursor() as cursor:
+                # Rows pointing to mentions are written by transactions that read the mention first: once
+                # those have finished, nothing new can point to this month.
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(Mention._meta.db_table)} IN ACCESS EXCLUSIVE MODE"
+                )
+            if _holds_open_queue_item(month):
+                raise _MonthKeptOpen
+            _mention_dependents_delete(mentions=month)
+            MentionKey.objects.filter(posted_at__gte=partition.start, posted_at__lt=partition.end).delete()
+            mention_partition_drop(partition=partition)
+            mention_days_refresh(days=days)
+            if cluster_ids:
+                _clusters_refresh(cluster_ids=cluster_ids)
+    except _MonthKeptOpen:
+        logger.info(
+            "retention: %s holds an open complaint; its other mentions are deleted by row", partition.name
+        )
+        return 0
+    logger.info("retention: dropped %s (%d mentions)", partition.name, count)
+    return count
+
+
+def _holds_open_queue_item(mentions: models.QuerySet[Mention]) -> bool:
+    return mentions.filter(queue_item__status__in=OPEN_STATUSES).exists()
+
+
+def _mention_dependents_delete(*, mentions: models.QuerySet[Mention]) -> None:
+    """Delete or unlink every row pointing to these mentions as each relation's on_delete says, one
+    statement per relation (Django collects rows only for a relation with dependents of its own, such as
+    queue items with their notes and replies). Relations are read from the model, so a new one is covered."""
+    mention_ids = mentions.values("pk")
+    for relation in Mention._meta.get_fields(include_hidden=True):
+        # Reverse one-to-many and one-to-one relations; a many-to-many's through model is one of them.
+        if not (
+            relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+        ):
+            continue
+        pointing = relation.related_model._base_manager.filter(
+            **{f"{relation.field.attname}__in": mention_ids}
+        )
+        if relation.on_delete is models.CASCADE:
+            pointing.delete()
+        elif relation.on_delete is models.SET_NULL:
+            pointing.update(**{relation.field.attname: None})
+        else:
+            raise NotImplementedError(
+                f"retention cannot honour on_delete of {relation.field} when dropping a month"
+            )
 
 
 def _clusters_refresh(*, cluster_ids: set[int]) -> None:

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from mentions.importing import import_job_run, import_jobs_pending
 from mentions.models import ImportJob
+from mentions.partitions import mention_partitions_ensure
 from mentions.services import mentions_delete_expired
 
 logger = logging.getLogger(__name__)
@@ -31,3 +32,8 @@ def import_jobs_run_pending_task() -> None:
 @shared_task(name="mentions.mentions_delete_expired", soft_time_limit=1800, time_limit=1900)
 def mentions_delete_expired_task() -> None:
     mentions_delete_expired()
+
+
+@shared_task(name="mentions.mention_partitions_ensure")
+def mention_partitions_ensure_task() -> None:
+    mention_partitions_ensure()

@@ -88,7 +88,10 @@ class QueueItem(models.Model):
         NO_FOLLOW_UP_NEEDED = "no_follow_up_needed", "No follow-up needed"
         NOT_ACTIONABLE = "not_actionable", "Not actionable"
 
-    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="queue_item")
+    # No database constraint: mentions are partitioned by month (see Mention); Django cascades deletes.
+    mention = models.OneToOneField(
+        Mention, on_delete=models.CASCADE, related_name="queue_item", db_constraint=False
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     dismiss_reason = models.CharField(max_length=20, choices=DismissReason.choices, blank=True)
     assignee = models.ForeignKey(
@@ -528,8 +531,9 @@ class LinkDecision(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
-    mention_low = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
-    mention_high = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
+    # No database constraints: mentions are partitioned by month (see Mention); Django cascades deletes.
+    mention_low = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    mention_high = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     decision = models.CharField(max_length=10, choices=Decision.choices)
     score = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)

@@ -354,6 +354,14 @@ PERIODIC_TASK_DEFAULTS = {
         "options": {"expires": 6 * 3600},
         "description": "Deletes mentions older than the retention period.",
     },
+    # Daily although months are made three ahead: a run that fails is retried the next day, weeks before
+    # any post would miss its partition. Off the hourly minutes and retention's.
+    "mentions-partitions-ensure": {
+        "task": "mentions.mention_partitions_ensure",
+        "schedule": crontab(minute=11, hour=2),
+        "options": {"expires": 6 * 3600},
+        "description": "Creates the mentions table's monthly partitions three months ahead.",
+    },
 }
 
 # --- REST API (docs/api.md) -------------------------------------------------------

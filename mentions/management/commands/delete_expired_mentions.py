@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Posted before {summary.cutoff:%Y-%m-%d %H:%M %Z}: {summary.mentions} mentions to delete, "
             f"{summary.kept_open} kept while their queue item is open; "
+            f"{summary.months_dropped} whole months to drop as partitions; "
             f"{summary.rejected_payloads} rejected payloads and {summary.import_files} import files "
             "to delete."
         )
