@@ -25,7 +25,7 @@ class Platform(models.TextChoices):
 class Mention(models.Model):
     """One public post, review or article that names a tracked hospital (or looked like it did).
 
-    The table is partitioned by month of posted_at (migration 0005, mentions/partitions.py): its database
+    The table is partitioned by month of posted_at (migration 0006, mentions/partitions.py): its database
     primary key is (id, posted_at), which Django does not model; for the ORM `id` stays the primary key,
     and ids stay unique because they all come from one sequence. A partitioned table cannot hold a unique
     constraint without the partition key, so (platform, external_id) is unique through MentionKey, and

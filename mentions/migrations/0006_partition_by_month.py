@@ -148,6 +148,9 @@ def _rebuild(schema_editor, *, partitioned: bool) -> None:
                 f"SELECT platform, external_id, id, posted_at FROM {table}"
             )
             execute(KEY_TRIGGERS_SQL)
+        # Fresh tables have no statistics: without them the first queries plan as if they were empty.
+        execute(f"ANALYZE {table}")
+        execute("ANALYZE mentions_mentionkey")
 
 
 def partition_mentions(apps, schema_editor):

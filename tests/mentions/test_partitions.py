@@ -137,6 +137,24 @@ def test_the_daily_task_creates_missing_months_ahead_once(db, monkeypatch):
     assert months == [date(2031, 11, 1), date(2031, 12, 1), date(2032, 1, 1), date(2032, 2, 1)]
 
 
+def test_the_daily_task_gives_the_planner_statistics_of_the_whole_partitioned_table(source):
+    # Autovacuum analyzes partitions but never their parent: without this, queries across months plan
+    # from no statistics at all.
+    MentionFactory.create_batch(3, source=source)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_reset()")
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = 'mentions_mention'::regclass")
+
+    mention_partitions_ensure_task.apply()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'mentions_mention' AND inherited "
+            "AND attname = 'posted_at'"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
 def test_a_mention_outside_the_prepared_months_lands_in_the_default_partition_and_is_reported(source):
     posted_at = datetime(2035, 3, 14, 9, 30, tzinfo=UTC)
     mention = MentionFactory(source=source, posted_at=posted_at)
