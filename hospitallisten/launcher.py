@@ -107,11 +107,19 @@ def _mention_count() -> int:
     return Mention.objects.count()
 
 
+# Ingest takes every idle cycle it is given; at a lower priority it takes only what the web server leaves,
+# so pages stay fast while the worker catches up (bench/bench_load.py measures both).
+WORKER_NICENESS = 10
+
+
 def worker_command(bin_dir: Path) -> list[str]:
     """One worker for every queue: on one machine a pool per workload would only split two cores."""
     from django.conf import settings
 
     return [
+        "nice",
+        "-n",
+        str(WORKER_NICENESS),
         str(bin_dir / "celery"),
         "-A",
         "hospitallisten",

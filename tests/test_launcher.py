@@ -52,6 +52,12 @@ def test_embedded_postgres_and_redis_start_and_answer(tmp_path, monkeypatch):
     keep_alive.clear()
 
 
+def test_the_worker_runs_below_the_web_servers_priority():
+    command = launcher.worker_command(Path("/venv/bin"))
+    assert command[:4] == ["nice", "-n", "10", "/venv/bin/celery"]
+    assert command[4:7] == ["-A", "hospitallisten", "worker"]
+
+
 def test_the_scheduler_reads_its_schedule_from_the_database():
     command = launcher.beat_command(Path("/venv/bin"))
     assert command[:4] == ["/venv/bin/celery", "-A", "hospitallisten", "beat"]
