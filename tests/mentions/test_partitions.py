@@ -308,3 +308,21 @@ def test_retention_keeps_a_month_holding_an_open_complaint_until_it_is_closed(ex
     assert mentions_delete_expired() == 1
     assert expired_month not in mention_partitions()
     assert not Mention.objects.exists()
+
+
+def test_every_relation_to_mentions_is_one_retention_can_follow_when_it_drops_a_month():
+    # Dropping a month's partition bypasses the database's own cascades (there are no foreign key
+    # constraints to a partitioned table), so retention applies CASCADE and SET_NULL itself.
+    from django.db import models
+
+    relations = [
+        relation
+        for relation in Mention._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    ]
+    assert relations
+    assert {
+        str(relation.field): relation.on_delete
+        for relation in relations
+        if relation.on_delete not in (models.CASCADE, models.SET_NULL)
+    } == {}
