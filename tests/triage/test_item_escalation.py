@@ -18,7 +18,7 @@ from .factories import ComplaintFactory, QueueItemFactory
 
 pytestmark = pytest.mark.django_db
 
-WEBHOOK = "https://hooks.slack.example/services/T000/B000/XXXX"
+WEBHOOK = "https://hooks.slack.example/services/T000/B000/oncall-test"
 
 
 @pytest.fixture
